@@ -1,0 +1,281 @@
+import { WorkflowError } from './workflow-error.ts';
+
+/** One problem found in a workflow definition, with where it is. */
+export interface ValidationIssue {
+  /** Where the problem is, e.g. `nodes[3].inputs[0]`. Empty for the whole definition. */
+  path: string;
+  message: string;
+  /** The kind of problem. */
+  kind:
+    | 'schema'
+    | 'duplicate-id'
+    | 'unknown-reference'
+    | 'edge-mismatch'
+    | 'cycle'
+    | 'entry-node'
+    | 'unknown-node-type'
+    | 'node-config';
+  /** For a cycle: its nodes in edge order, the first repeated at the end. */
+  cycle?: readonly string[] | undefined;
+}
+
+/** A workflow definition (or a node config) failed validation; `issues` says where and why. */
+export class WorkflowValidationError extends WorkflowError {
+  readonly issues: readonly ValidationIssue[];
+
+  constructor(
+    issues: readonly ValidationIssue[],
+    options: { workflowId?: string | undefined; code?: 'VALIDATION_ERROR' | 'CYCLE_DETECTED' } = {},
+  ) {
+    const head = issues
+      .slice(0, 5)
+      .map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message))
+      .join('; ');
+    const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
+    super({
+      message: `Invalid workflow definition${options.workflowId ? ` "${options.workflowId}"` : ''}: ${head}${more}`,
+      code: options.code ?? 'VALIDATION_ERROR',
+      retryable: false,
+      workflowId: options.workflowId,
+    });
+    this.issues = Object.freeze([...issues]);
+  }
+}
+
+/** The seeds' name for {@link WorkflowValidationError}. */
+export const ValidationError = WorkflowValidationError;
+
+/**
+ * The workflow graph has a cycle. A {@link WorkflowValidationError} whose `cycle` lists the nodes
+ * on the (first) cycle in edge order, the first repeated at the end.
+ */
+export class CycleDetectedError extends WorkflowValidationError {
+  readonly cycle: readonly string[];
+
+  constructor(
+    cycle: readonly string[],
+    options: { workflowId?: string | undefined; issues?: readonly ValidationIssue[] } = {},
+  ) {
+    const issues = options.issues ?? [
+      { path: 'nodes', message: `cycle: ${cycle.join(' -> ')}`, kind: 'cycle' as const, cycle },
+    ];
+    super(issues, { workflowId: options.workflowId, code: 'CYCLE_DETECTED' });
+    this.cycle = Object.freeze([...cycle]);
+  }
+}
+
+/** No workflow is registered under this id (or not at this version). */
+export class WorkflowNotFoundError extends WorkflowError {
+  constructor(workflowId: string, version?: number) {
+    super({
+      message:
+        version === undefined
+          ? `Workflow "${workflowId}" is not registered`
+          : `Workflow "${workflowId}" has no version ${version}`,
+      code: 'WORKFLOW_NOT_FOUND',
+      retryable: false,
+      workflowId,
+    });
+  }
+}
+
+/** No execution exists with this id. */
+export class ExecutionNotFoundError extends WorkflowError {
+  constructor(executionId: string) {
+    super({
+      message: `Execution "${executionId}" does not exist`,
+      code: 'EXECUTION_NOT_FOUND',
+      retryable: false,
+      executionId,
+    });
+  }
+}
+
+/** No executor is registered for a node's type. */
+export class UnknownNodeTypeError extends WorkflowError {
+  readonly nodeType: string;
+
+  constructor(nodeType: string, options: { nodeId?: string; workflowId?: string } = {}) {
+    super({
+      message: `No executor is registered for node type "${nodeType}"`,
+      code: 'UNKNOWN_NODE_TYPE',
+      retryable: false,
+      nodeId: options.nodeId,
+      workflowId: options.workflowId,
+    });
+    this.nodeType = nodeType;
+  }
+}
+
+/** A node's executor failed (threw, or returned `success: false`). */
+export class NodeExecutionError extends WorkflowError {
+  constructor(
+    nodeId: string,
+    executionId: string,
+    message: string,
+    options: { cause?: unknown; retryable?: boolean } = {},
+  ) {
+    super({
+      message: `Node "${nodeId}" failed: ${message}`,
+      code: 'NODE_EXECUTION_FAILED',
+      retryable: options.retryable ?? true,
+      nodeId,
+      executionId,
+      cause: options.cause,
+    });
+  }
+}
+
+/** A node attempt ran longer than its timeout. Retryable. */
+export class NodeTimeoutError extends WorkflowError {
+  readonly timeoutMs: number;
+
+  constructor(nodeId: string, executionId: string, timeoutMs: number) {
+    super({
+      message: `Node "${nodeId}" timed out after ${timeoutMs} ms`,
+      code: 'NODE_TIMEOUT',
+      retryable: true,
+      nodeId,
+      executionId,
+    });
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** A result named, in `nextNodes`, a node that is not one of the node's outputs. Not retryable. */
+export class InvalidNextNodesError extends WorkflowError {
+  readonly invalid: readonly string[];
+
+  constructor(nodeId: string, invalid: readonly string[], outputs: readonly string[]) {
+    super({
+      message: `Node "${nodeId}" returned nextNodes [${invalid.join(', ')}] that are not among its outputs [${outputs.join(', ')}]`,
+      code: 'INVALID_NEXT_NODES',
+      retryable: false,
+      nodeId,
+    });
+    this.invalid = Object.freeze([...invalid]);
+  }
+}
+
+/** An executor returned something that is not an `ExecutionResult`. Not retryable. */
+export class InvalidResultError extends WorkflowError {
+  constructor(nodeId: string, detail: string) {
+    super({
+      message: `Node "${nodeId}" returned an invalid result: ${detail}`,
+      code: 'INVALID_RESULT',
+      retryable: false,
+      nodeId,
+    });
+  }
+}
+
+/** Something is configured wrongly (a node config, an engine option). Not retryable. */
+export class ConfigurationError extends WorkflowError {
+  constructor(
+    message: string,
+    options: { nodeId?: string; workflowId?: string; cause?: unknown } = {},
+  ) {
+    super({ message, code: 'CONFIGURATION_ERROR', retryable: false, ...options });
+  }
+}
+
+/** A node type exceeded its rate limit. Retryable after a while. */
+export class RateLimitError extends WorkflowError {
+  readonly nodeType: string;
+  readonly retryAfterMs: number;
+
+  constructor(nodeType: string, retryAfterMs: number, executionId?: string) {
+    super({
+      message: `Rate limit reached for node type "${nodeType}"; retry in ${retryAfterMs} ms`,
+      code: 'RATE_LIMITED',
+      retryable: true,
+      executionId,
+    });
+    this.nodeType = nodeType;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** The circuit breaker of a node type is open: calls fail fast until it half-opens. Retryable. */
+export class CircuitBreakerOpenError extends WorkflowError {
+  readonly breaker: string;
+
+  constructor(breaker: string, options: { retryAfterMs?: number } = {}) {
+    super({
+      message: `Circuit breaker "${breaker}" is open${options.retryAfterMs === undefined ? '' : `; retry in ${options.retryAfterMs} ms`}`,
+      code: 'CIRCUIT_BREAKER_OPEN',
+      retryable: true,
+    });
+    this.breaker = breaker;
+  }
+}
+
+/** An optimistic write found a newer version than it expected. */
+export class VersionConflictError extends WorkflowError {
+  readonly expectedVersion: number;
+  readonly actualVersion: number;
+
+  constructor(executionId: string, expectedVersion: number, actualVersion: number) {
+    super({
+      message: `Execution "${executionId}" is at version ${actualVersion}, not ${expectedVersion}`,
+      code: 'VERSION_CONFLICT',
+      retryable: true,
+      executionId,
+    });
+    this.expectedVersion = expectedVersion;
+    this.actualVersion = actualVersion;
+  }
+}
+
+/** A status change that the execution lifecycle does not allow (e.g. leaving a terminal state). */
+export class InvalidStateTransitionError extends WorkflowError {
+  readonly from: string;
+  readonly to: string;
+
+  constructor(executionId: string, from: string, to: string) {
+    super({
+      message: `Execution "${executionId}" cannot go from ${from} to ${to}`,
+      code: 'INVALID_STATE_TRANSITION',
+      retryable: false,
+      executionId,
+    });
+    this.from = from;
+    this.to = to;
+  }
+}
+
+/** Sub-workflows nested deeper than allowed. */
+export class SubWorkflowDepthError extends WorkflowError {
+  constructor(workflowId: string, depth: number, maxDepth: number) {
+    super({
+      message: `Sub-workflow "${workflowId}" would run at depth ${depth}, beyond the maximum of ${maxDepth}`,
+      code: 'SUBWORKFLOW_DEPTH_EXCEEDED',
+      retryable: false,
+      workflowId,
+    });
+  }
+}
+
+/** The execution was cancelled while the node ran. */
+export class ExecutionCancelledError extends WorkflowError {
+  constructor(executionId: string, nodeId?: string) {
+    super({
+      message: `Execution "${executionId}" was cancelled`,
+      code: 'EXECUTION_CANCELLED',
+      retryable: false,
+      executionId,
+      nodeId,
+    });
+  }
+}
+
+/** A claim-check reference points at a payload the store no longer has. */
+export class PayloadNotFoundError extends WorkflowError {
+  constructor(reference: string) {
+    super({
+      message: `Payload "${reference}" was not found`,
+      code: 'PAYLOAD_NOT_FOUND',
+      retryable: false,
+    });
+  }
+}

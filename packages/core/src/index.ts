@@ -1,0 +1,152 @@
+/**
+ * `@spane/core`: the pure heart of SPANE. Workflow and execution types, validation (valibot), the
+ * compiled DAG and the scheduler's rules as pure functions, retry and delay policies, sub-workflow
+ * data mapping, the `NodeRegistry`, error classes, and the `ExecutionStore` port every store
+ * implements. No I/O: it runs anywhere and is tested without Redis.
+ *
+ * ```ts
+ * import { compileWorkflow, NodeRegistry, successResult } from '@spane/core';
+ * const graph = compileWorkflow(definition);
+ * ```
+ * @module
+ */
+export {
+  DEFAULT_LOCK_TIMEOUT_MS,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_MAX_LOGS_PER_EXECUTION,
+  DEFAULT_MAX_SPANS_PER_EXECUTION,
+  DEFAULT_PAYLOAD_THRESHOLD_BYTES,
+  DEFAULT_REMOVE_ON_COMPLETE_COUNT,
+  DEFAULT_REMOVE_ON_FAIL_COUNT,
+  DEFAULT_RETRY_DELAY_MS,
+  DEFAULT_WORKER_CONCURRENCY,
+  DEFAULT_WORKFLOW_CACHE_SIZE,
+  DEFAULT_WORKFLOW_CACHE_TTL_MS,
+  MAX_BACKOFF_DELAY_MS,
+  MAX_SUBWORKFLOW_DEPTH,
+} from './constants.ts';
+export { type CompiledWorkflow, compileWorkflow, getCompiledNode } from './dag/compile-workflow.ts';
+export { findCycles } from './dag/find-cycles.ts';
+export { topologicalOrder } from './dag/topological-order.ts';
+export {
+  CircuitBreakerOpenError,
+  ConfigurationError,
+  CycleDetectedError,
+  ExecutionCancelledError,
+  ExecutionNotFoundError,
+  InvalidNextNodesError,
+  InvalidResultError,
+  InvalidStateTransitionError,
+  NodeExecutionError,
+  NodeTimeoutError,
+  PayloadNotFoundError,
+  RateLimitError,
+  SubWorkflowDepthError,
+  UnknownNodeTypeError,
+  ValidationError,
+  type ValidationIssue,
+  VersionConflictError,
+  WorkflowNotFoundError,
+  WorkflowValidationError,
+} from './errors/error-classes.ts';
+export {
+  getUserMessage,
+  isRetryableError,
+  shouldMoveToDLQ,
+  toError,
+} from './errors/error-helpers.ts';
+export {
+  WorkflowError,
+  type WorkflowErrorCode,
+  type WorkflowErrorOptions,
+} from './errors/workflow-error.ts';
+export { applyMapping, getPath, setPath } from './mapping/data-mapping.ts';
+export {
+  type ExecutionContext,
+  type ExecutionLogEntry,
+  type ExecutionResult,
+  type ExecutionSpan,
+  type ExecutionState,
+  type ExecutionStatus,
+  type ExecutionSummary,
+  type INodeExecutor,
+  isTerminalStatus,
+  type NodeExecutorFunction,
+  type NodeLogger,
+  type NodeStatus,
+  TERMINAL_STATUSES,
+} from './model/execution.ts';
+export { canTransition } from './model/execution-status.ts';
+export { errorResult, skippedResult, successResult } from './model/results.ts';
+export {
+  type BackoffPolicy,
+  BUILT_IN_NODE_TYPES,
+  type CircuitBreakerConfig,
+  type DelayNodeConfig,
+  type NodeDefinition,
+  type RetryPolicy,
+  type ScheduleTrigger,
+  type SubWorkflowNodeConfig,
+  type WebhookTrigger,
+  type WorkflowDefinition,
+  type WorkflowTrigger,
+} from './model/workflow-definition.ts';
+export { parseDuration, resolveDelayDuration } from './policy/duration.ts';
+export {
+  computeBackoffDelay,
+  DEFAULT_RETRY_POLICY,
+  type ResolvedRetryPolicy,
+  resolveNodeTimeout,
+  resolveRetryPolicy,
+} from './policy/retry-policy.ts';
+export type {
+  CreateExecutionInput,
+  EdgeCommit,
+  ExecutionPage,
+  ExecutionQuery,
+  ExecutionStore,
+  NodeOutcomeCommit,
+  NodeOutcomeCommitResult,
+  SetStatusOptions,
+  StatusChange,
+  StoredWorkflow,
+} from './ports/execution-store.ts';
+export { NodeRegistry, type RateLimitConfig } from './registry/node-registry.ts';
+export {
+  isEdgeActive,
+  type NodeResolution,
+  resolveNodeEdges,
+} from './scheduler/edge-activation.ts';
+export { ExecutionLedger } from './scheduler/execution-ledger.ts';
+export { assembleNodeInput, collectWorkflowOutput } from './scheduler/node-input.ts';
+export {
+  decideNodeOutcome,
+  type NodeProgress,
+  type OutcomeDecision,
+  type OutcomeSnapshot,
+} from './scheduler/outcome-decision.ts';
+export { findRunnableNodes } from './scheduler/runnable-nodes.ts';
+export {
+  CommonNodeSchemas,
+  createValidatedExecutor,
+  type ValidatedExecutorFunction,
+  validateNodeConfig,
+} from './schema/node-config.ts';
+export {
+  detectCircularReferences,
+  isBuiltInNodeType,
+  type ValidateWorkflowOptions,
+  validateWorkflowDefinition,
+  validateWorkflowDefinitionSafe,
+  type WorkflowValidationResult,
+} from './schema/validate-workflow.ts';
+export {
+  CircuitBreakerSchema,
+  DelayConfigSchema,
+  MapConfigSchema,
+  NodeDefinitionSchema,
+  RetryPolicySchema,
+  SubWorkflowConfigSchema,
+  WorkflowDefinitionSchema,
+  WorkflowTriggerSchema,
+} from './schema/workflow-schema.ts';

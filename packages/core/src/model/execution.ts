@@ -1,0 +1,131 @@
+/**
+ * What executors see and return, and what the store keeps about an execution.
+ * @module
+ */
+
+/** What an executor returns for one node. */
+export interface ExecutionResult {
+  success: boolean;
+  data?: unknown;
+  error?: string | undefined;
+  /** The node did not run (its branch was not taken) or chose not to. */
+  skipped?: boolean | undefined;
+  /** Which outputs to follow. Must be a subset of the node's outputs; the others become inactive. */
+  nextNodes?: string[] | undefined;
+  /** Free-form data about the run (attempts, timings). */
+  metadata?: Record<string, unknown> | undefined;
+}
+
+/** The lifecycle of an execution. `completed`, `failed` and `cancelled` are terminal. */
+export type ExecutionStatus =
+  | 'pending'
+  | 'running'
+  | 'paused'
+  | 'completed'
+  | 'failed'
+  | 'cancelled';
+
+/** The statuses an execution can never leave (save for an explicit DLQ retry of a failed one). */
+export const TERMINAL_STATUSES: readonly ExecutionStatus[] = Object.freeze([
+  'completed',
+  'failed',
+  'cancelled',
+]);
+
+/** True for `completed`, `failed` and `cancelled`. */
+export function isTerminalStatus(status: ExecutionStatus): boolean {
+  return status === 'completed' || status === 'failed' || status === 'cancelled';
+}
+
+/** Where one node stands within an execution. */
+export type NodeStatus = 'pending' | 'held' | 'completed' | 'failed' | 'skipped';
+
+/** A minimal structured logger, handed to executors. */
+export interface NodeLogger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Everything an executor gets for one attempt of one node. */
+export interface ExecutionContext {
+  workflowId: string;
+  executionId: string;
+  nodeId: string;
+  /** The initial data (entry nodes), the single active parent's data, or `{ [parentId]: data }`. */
+  inputData: unknown;
+  nodeConfig: Record<string, unknown>;
+  /** The results of this node's parents. */
+  previousResults: Record<string, ExecutionResult>;
+  parentExecutionId?: string | undefined;
+  /** Sub-workflow nesting depth: 0 for a top-level execution. */
+  depth: number;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** Stable across attempts and redeliveries of this node in this execution: use it for your side effects. */
+  idempotencyKey: string;
+  /** Aborted on timeout and on cancel. */
+  signal: AbortSignal;
+  logger: NodeLogger;
+}
+
+/** Runs one node type. Register it with `NodeRegistry.register`. */
+export interface INodeExecutor {
+  execute(context: ExecutionContext): Promise<ExecutionResult>;
+}
+
+/** A plain function is accepted wherever an executor is. */
+export type NodeExecutorFunction = (context: ExecutionContext) => Promise<ExecutionResult>;
+
+/** An execution as the store keeps it. */
+export interface ExecutionState {
+  executionId: string;
+  workflowId: string;
+  workflowVersion: number;
+  status: ExecutionStatus;
+  initialData: unknown;
+  /** Results keyed by node id (all of them, or the ones asked for). */
+  nodeResults: Record<string, ExecutionResult>;
+  parentExecutionId?: string | undefined;
+  /** The node of the parent execution that started this one. */
+  parentNodeId?: string | undefined;
+  depth: number;
+  metadata: Record<string, unknown>;
+  /** Why the execution failed, when it did. */
+  error?: string | undefined;
+  /** Nodes resolved so far (completed, skipped or failed with `continueOnFail`). */
+  resolvedCount: number;
+  /** Optimistic-locking version: bumped by every change to the execution record. */
+  version: number;
+  startedAt: Date;
+  updatedAt: Date;
+  completedAt?: Date | undefined;
+}
+
+/** An execution without its node results: what history listings return. */
+export type ExecutionSummary = Omit<ExecutionState, 'nodeResults' | 'initialData'>;
+
+/** One structured log line of an execution. */
+export interface ExecutionLogEntry {
+  id?: string | undefined;
+  executionId: string;
+  nodeId?: string | undefined;
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+  data?: Record<string, unknown> | undefined;
+  timestamp: Date;
+}
+
+/** One span of an execution's trace (a node attempt, a wait, the whole execution). */
+export interface ExecutionSpan {
+  spanId: string;
+  executionId: string;
+  parentSpanId?: string | undefined;
+  nodeId?: string | undefined;
+  name: string;
+  status: 'ok' | 'error' | 'unset';
+  startTime: Date;
+  endTime?: Date | undefined;
+  attributes?: Record<string, unknown> | undefined;
+}

@@ -1,0 +1,93 @@
+import { ConfigurationError } from '../errors/error-classes.ts';
+import type { INodeExecutor, NodeExecutorFunction } from '../model/execution.ts';
+import { BUILT_IN_NODE_TYPES, type CircuitBreakerConfig } from '../model/workflow-definition.ts';
+
+/** A rate limit for a node type: at most `max` starts per `duration` ms, across all workers. */
+export interface RateLimitConfig {
+  max: number;
+  duration: number;
+}
+
+/**
+ * Maps node types to their executors, and keeps per-type rate limits and circuit-breaker settings
+ * for the engine to enforce.
+ *
+ * ```ts
+ * const registry = new NodeRegistry();
+ * registry.register('http', new HttpExecutor());
+ * registry.registerRateLimit('http', { max: 10, duration: 1000 });
+ * ```
+ */
+export class NodeRegistry {
+  readonly #executors = new Map<string, INodeExecutor>();
+  readonly #rateLimits = new Map<string, RateLimitConfig>();
+  readonly #breakers = new Map<string, CircuitBreakerConfig>();
+
+  /**
+   * Registers the executor of a node type: an object with `execute`, or a plain async function.
+   *
+   * @throws ConfigurationError for an empty type or a built-in one (`delay`, `sub-workflow`, `map`).
+   */
+  register(type: string, executor: INodeExecutor | NodeExecutorFunction): this {
+    if (!type) throw new ConfigurationError('A node type must be a non-empty string');
+    if (BUILT_IN_NODE_TYPES.includes(type)) {
+      throw new ConfigurationError(`"${type}" is a built-in node type and cannot be registered`);
+    }
+    const normalized: INodeExecutor =
+      typeof executor === 'function' ? { execute: executor } : executor;
+    if (typeof normalized.execute !== 'function') {
+      throw new ConfigurationError(`The executor of "${type}" has no execute() method`);
+    }
+    this.#executors.set(type, normalized);
+    return this;
+  }
+
+  /** The executor of a type, or `undefined`. */
+  get(type: string): INodeExecutor | undefined {
+    return this.#executors.get(type);
+  }
+
+  /** Whether a type has an executor, or is built in. */
+  has(type: string): boolean {
+    return this.#executors.has(type) || BUILT_IN_NODE_TYPES.includes(type);
+  }
+
+  /** Every registered (non-built-in) type. */
+  types(): string[] {
+    return [...this.#executors.keys()];
+  }
+
+  /** Limits how often nodes of a type may start, across every worker and process. */
+  registerRateLimit(type: string, limit: RateLimitConfig): this {
+    if (!(limit.max >= 1) || !(limit.duration > 0)) {
+      throw new ConfigurationError(`Rate limit of "${type}" needs max >= 1 and duration > 0`);
+    }
+    this.#rateLimits.set(type, { max: limit.max, duration: limit.duration });
+    return this;
+  }
+
+  getRateLimit(type: string): RateLimitConfig | undefined {
+    return this.#rateLimits.get(type);
+  }
+
+  getRateLimits(): ReadonlyMap<string, RateLimitConfig> {
+    return this.#rateLimits;
+  }
+
+  /** Puts a circuit breaker in front of every node of a type. */
+  registerCircuitBreaker(type: string, options: CircuitBreakerConfig): this {
+    if (!(options.failureThreshold >= 1)) {
+      throw new ConfigurationError(`Circuit breaker of "${type}" needs failureThreshold >= 1`);
+    }
+    this.#breakers.set(type, { ...options });
+    return this;
+  }
+
+  getCircuitBreaker(type: string): CircuitBreakerConfig | undefined {
+    return this.#breakers.get(type);
+  }
+
+  getCircuitBreakers(): ReadonlyMap<string, CircuitBreakerConfig> {
+    return this.#breakers;
+  }
+}

@@ -1,0 +1,33 @@
+import type { CompiledWorkflow } from '../dag/compile-workflow.ts';
+import type { ExecutionResult } from '../model/execution.ts';
+import { isEdgeActive } from './edge-activation.ts';
+
+/**
+ * Nodes that may run now given every stored result: no result yet, and either an entry node or
+ * every parent resolved with at least one active edge. O(nodes + edges): for recovery paths (a DLQ
+ * retry, a replay), never for the per-node hot path.
+ */
+export function findRunnableNodes(
+  graph: CompiledWorkflow,
+  nodeResults: Readonly<Record<string, ExecutionResult>>,
+  options: { failedNodes?: ReadonlySet<string> | undefined } = {},
+): string[] {
+  const failed = options.failedNodes ?? new Set<string>();
+  const runnable: string[] = [];
+  for (const id of graph.nodeIds) {
+    if (nodeResults[id] !== undefined) continue;
+    const parents = graph.parents.get(id) ?? [];
+    let allResolved = true;
+    let anyActive = parents.length === 0;
+    for (const parent of parents) {
+      const result = nodeResults[parent];
+      if (result === undefined || failed.has(parent)) {
+        allResolved = false;
+        break;
+      }
+      if (isEdgeActive(result, id)) anyActive = true;
+    }
+    if (allResolved && anyActive) runnable.push(id);
+  }
+  return runnable;
+}

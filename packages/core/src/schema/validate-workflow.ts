@@ -1,0 +1,177 @@
+import * as v from 'valibot';
+import { findCycles } from '../dag/find-cycles.ts';
+import { collectGraphEdges } from '../dag/graph-edges.ts';
+import {
+  CycleDetectedError,
+  type ValidationIssue,
+  WorkflowValidationError,
+} from '../errors/error-classes.ts';
+import {
+  BUILT_IN_NODE_TYPES,
+  type NodeDefinition,
+  type WorkflowDefinition,
+} from '../model/workflow-definition.ts';
+import {
+  DelayConfigSchema,
+  formatIssuePath,
+  MapConfigSchema,
+  SubWorkflowConfigSchema,
+  WorkflowDefinitionSchema,
+} from './workflow-schema.ts';
+
+/** Options of {@link validateWorkflowDefinition}. */
+export interface ValidateWorkflowOptions {
+  /**
+   * Says whether a node type has an executor. When given, nodes of other types are rejected.
+   * Built-in types (`delay`, `sub-workflow`, `map`) are always known.
+   */
+  isKnownNodeType?: ((type: string) => boolean) | undefined;
+}
+
+/** The outcome of {@link validateWorkflowDefinitionSafe}. */
+export type WorkflowValidationResult =
+  | { success: true; data: WorkflowDefinition; errors?: undefined }
+  | { success: false; data?: undefined; errors: ValidationIssue[] };
+
+const BUILT_IN_CONFIG_SCHEMAS: Record<string, v.GenericSchema> = {
+  delay: DelayConfigSchema,
+  'sub-workflow': SubWorkflowConfigSchema,
+  map: MapConfigSchema,
+};
+
+/**
+ * Checks a workflow definition without throwing: its structure, unique ids, known references,
+ * edges that agree on both sides, no cycles, a valid `entryNodeId`, built-in node configs and,
+ * when asked, known node types. Every issue carries a path such as `nodes[3].inputs[0]`.
+ *
+ * ```ts
+ * const result = validateWorkflowDefinitionSafe(definition);
+ * if (!result.success) console.error(result.errors);
+ * ```
+ */
+export function validateWorkflowDefinitionSafe(
+  definition: unknown,
+  options: ValidateWorkflowOptions = {},
+): WorkflowValidationResult {
+  const parsed = v.safeParse(WorkflowDefinitionSchema, definition);
+  if (!parsed.success) {
+    return {
+      success: false,
+      errors: parsed.issues.map((issue) => ({
+        path: formatIssuePath(issue.path),
+        message: issue.message,
+        kind: 'schema' as const,
+      })),
+    };
+  }
+  const workflow = parsed.output as WorkflowDefinition;
+  const errors = [...checkNodes(workflow.nodes, options), ...checkGraph(workflow)];
+  return errors.length === 0 ? { success: true, data: workflow } : { success: false, errors };
+}
+
+/**
+ * Checks a workflow definition and returns it, or throws a {@link WorkflowValidationError} listing
+ * every issue (a {@link CycleDetectedError} when the graph has a cycle).
+ */
+export function validateWorkflowDefinition(
+  definition: unknown,
+  options: ValidateWorkflowOptions = {},
+): WorkflowDefinition {
+  const result = validateWorkflowDefinitionSafe(definition, options);
+  if (result.success) return result.data;
+  const workflowId =
+    typeof definition === 'object' &&
+    definition !== null &&
+    typeof (definition as { id?: unknown }).id === 'string'
+      ? (definition as { id: string }).id
+      : undefined;
+  const cycle = result.errors.find((issue) => issue.kind === 'cycle')?.cycle;
+  if (cycle) throw new CycleDetectedError(cycle, { workflowId, issues: result.errors });
+  throw new WorkflowValidationError(result.errors, { workflowId });
+}
+
+/**
+ * Every cycle of the workflow graph, one per strongly connected component, each listed as node ids
+ * in edge order with the first repeated at the end. Empty when the graph is a DAG.
+ */
+export function detectCircularReferences(
+  definition: Pick<WorkflowDefinition, 'nodes'>,
+): string[][] {
+  const edges = collectGraphEdges(definition.nodes);
+  return findCycles(edges.ids, edges.children);
+}
+
+function checkNodes(
+  nodes: readonly NodeDefinition[],
+  options: ValidateWorkflowOptions,
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  nodes.forEach((node, i) => {
+    const schema = BUILT_IN_CONFIG_SCHEMAS[node.type];
+    if (schema) {
+      const parsed = v.safeParse(schema, node.config ?? {});
+      if (!parsed.success) {
+        for (const issue of parsed.issues) {
+          const inner = formatIssuePath(issue.path);
+          issues.push({
+            path: `nodes[${i}].config${inner ? `.${inner}` : ''}`,
+            message: issue.message,
+            kind: 'node-config',
+          });
+        }
+      }
+    } else if (options.isKnownNodeType && !options.isKnownNodeType(node.type)) {
+      issues.push({
+        path: `nodes[${i}].type`,
+        message: `no executor is registered for node type "${node.type}"`,
+        kind: 'unknown-node-type',
+      });
+    }
+    const configTimeout = node.config?.timeout;
+    if (
+      configTimeout !== undefined &&
+      (typeof configTimeout !== 'number' || !(configTimeout > 0))
+    ) {
+      issues.push({
+        path: `nodes[${i}].config.timeout`,
+        message: 'must be a positive number of ms',
+        kind: 'node-config',
+      });
+    }
+  });
+  return issues;
+}
+
+function checkGraph(workflow: WorkflowDefinition): ValidationIssue[] {
+  const edges = collectGraphEdges(workflow.nodes);
+  const issues = [...edges.issues];
+  for (const cycle of findCycles(edges.ids, edges.children)) {
+    issues.push({
+      path: `nodes[${edges.indexOf.get(cycle[0] as string)}]`,
+      message: `cycle: ${cycle.join(' -> ')}`,
+      kind: 'cycle',
+      cycle,
+    });
+  }
+  if (workflow.entryNodeId !== undefined) {
+    if (!edges.indexOf.has(workflow.entryNodeId)) {
+      issues.push({
+        path: 'entryNodeId',
+        message: `unknown node "${workflow.entryNodeId}"`,
+        kind: 'entry-node',
+      });
+    } else if ((edges.parents.get(workflow.entryNodeId)?.length ?? 0) > 0) {
+      issues.push({
+        path: 'entryNodeId',
+        message: `"${workflow.entryNodeId}" has inputs, so it is not an entry node`,
+        kind: 'entry-node',
+      });
+    }
+  }
+  return issues;
+}
+
+/** Whether a node type is run by the engine itself. */
+export function isBuiltInNodeType(type: string): boolean {
+  return BUILT_IN_NODE_TYPES.includes(type);
+}
