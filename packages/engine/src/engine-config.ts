@@ -1,0 +1,68 @@
+import {
+  DEFAULT_PAYLOAD_THRESHOLD_BYTES,
+  DEFAULT_RETRY_POLICY,
+  DEFAULT_WORKER_CONCURRENCY,
+  DEFAULT_WORKFLOW_CACHE_SIZE,
+  type RetryPolicy,
+} from '@spane/core';
+
+/** Tuning of a {@link WorkflowEngine}. Every field has a default. */
+export interface EngineConfig {
+  /** Key prefix of the queues; one per application sharing a Redis. Default is `spane`. */
+  prefix?: string | undefined;
+  /** Node jobs a worker runs at once. Default is 5. */
+  workerConcurrency?: number | undefined;
+  /** The retry policy of nodes that set none (merged field by field). Default: 3 attempts, exponential from 1 s. */
+  defaultRetryPolicy?: RetryPolicy | undefined;
+  /** Use BullMQ's worker limiter with {@link EngineConfig.rateLimiter}. Default is `false`. */
+  useNativeRateLimiting?: boolean | undefined;
+  /** A global limit on node starts across all workers (with `useNativeRateLimiting`). */
+  rateLimiter?: { max: number; duration: number } | undefined;
+  /** How long a node job's lock lasts before another worker may take it over, in ms. Default is 30000. */
+  lockDuration?: number | undefined;
+  /** How often workers look for stalled jobs (their worker died), in ms. Default is 30000. */
+  stalledInterval?: number | undefined;
+  /** How many times a job may stall before it fails. Default is 3. */
+  maxStalledCount?: number | undefined;
+  /** Compiled workflow versions kept in memory. Default is 500. */
+  workflowCacheSize?: number | undefined;
+  /** Initial data and results larger than this many bytes are kept in the store, not in jobs. Default is 64 KiB. */
+  payloadThreshold?: number | undefined;
+  /** Record a span per node attempt in the store. Default is `true`. */
+  traces?: boolean | undefined;
+}
+
+/** An {@link EngineConfig} with every default filled in. */
+export type ResolvedEngineConfig = {
+  [K in Exclude<keyof EngineConfig, 'rateLimiter' | 'defaultRetryPolicy'>]-?: NonNullable<
+    EngineConfig[K]
+  >;
+} & {
+  rateLimiter: { max: number; duration: number } | undefined;
+  defaultRetryPolicy: {
+    maxAttempts: number;
+    backoff: NonNullable<RetryPolicy['backoff']>;
+    continueOnFail: boolean;
+  };
+};
+
+/** Fills the defaults of an {@link EngineConfig}. */
+export function resolveEngineConfig(config: EngineConfig = {}): ResolvedEngineConfig {
+  return {
+    prefix: config.prefix ?? 'spane',
+    workerConcurrency: config.workerConcurrency ?? DEFAULT_WORKER_CONCURRENCY,
+    defaultRetryPolicy: {
+      maxAttempts: config.defaultRetryPolicy?.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
+      backoff: config.defaultRetryPolicy?.backoff ?? DEFAULT_RETRY_POLICY.backoff,
+      continueOnFail: config.defaultRetryPolicy?.continueOnFail ?? false,
+    },
+    useNativeRateLimiting: config.useNativeRateLimiting ?? false,
+    rateLimiter: config.rateLimiter,
+    lockDuration: config.lockDuration ?? 30_000,
+    stalledInterval: config.stalledInterval ?? 30_000,
+    maxStalledCount: config.maxStalledCount ?? 3,
+    workflowCacheSize: config.workflowCacheSize ?? DEFAULT_WORKFLOW_CACHE_SIZE,
+    payloadThreshold: config.payloadThreshold ?? DEFAULT_PAYLOAD_THRESHOLD_BYTES,
+    traces: config.traces ?? true,
+  };
+}

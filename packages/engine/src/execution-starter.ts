@@ -1,0 +1,141 @@
+import { type ExecutionStore, toError, WorkflowError } from '@spane/core';
+import { type Job, startJobId, type WorkflowJobData, type WorkflowQueues } from '@spane/queue';
+import type { EngineEvents } from './engine-events.ts';
+import { type ExecutionJobContext, toQueuePriority } from './node-jobs.ts';
+import type { NodePipeline } from './node-pipeline.ts';
+import type { WorkflowCatalog } from './workflow-catalog.ts';
+
+/** Options of `enqueueWorkflow`, for whole executions. */
+export interface EnqueueWorkflowOptions {
+  /** 1–10, higher is more urgent. Executions without a priority are not held behind prioritized ones. */
+  priority?: number | undefined;
+  /** Start after this many ms (a durable delayed job). */
+  delay?: number | undefined;
+  /** De-duplication key: the same key gives back the same execution, never a second run. */
+  jobId?: string | undefined;
+  /** Free-form data kept with the execution. */
+  metadata?: Record<string, unknown> | undefined;
+}
+
+/** One item of `enqueueBulkWorkflows`. */
+export interface BulkWorkflowItem extends EnqueueWorkflowOptions {
+  workflowId: string;
+  initialData?: unknown;
+}
+
+/** Creates executions and starts them: entry nodes at once, or through the workflow queue when delayed or keyed. */
+export class ExecutionStarter {
+  readonly #store: ExecutionStore;
+  readonly #queues: WorkflowQueues;
+  readonly #catalog: WorkflowCatalog;
+  readonly #pipeline: NodePipeline;
+  readonly #events: EngineEvents;
+
+  constructor(deps: {
+    store: ExecutionStore;
+    queues: WorkflowQueues;
+    catalog: WorkflowCatalog;
+    pipeline: NodePipeline;
+    events: EngineEvents;
+  }) {
+    this.#store = deps.store;
+    this.#queues = deps.queues;
+    this.#catalog = deps.catalog;
+    this.#pipeline = deps.pipeline;
+    this.#events = deps.events;
+  }
+
+  /** Creates an execution of the latest version and starts it; returns its id. */
+  async enqueue(
+    workflowId: string,
+    initialData: unknown,
+    options: EnqueueWorkflowOptions = {},
+  ): Promise<string> {
+    const { version, graph } = await this.#catalog.latest(workflowId);
+    const priority = toQueuePriority(options.priority);
+    const viaQueue = (options.delay ?? 0) > 0 || options.jobId !== undefined;
+    const metadata: Record<string, unknown> = { ...(options.metadata ?? {}) };
+    if (priority !== undefined) metadata.priority = priority;
+    const { execution, created } = await this.#store.createExecution({
+      workflowId,
+      workflowVersion: version,
+      initialData,
+      status: viaQueue ? 'pending' : 'running',
+      idempotencyKey: options.jobId,
+      metadata,
+    });
+    const context: ExecutionJobContext = {
+      executionId: execution.executionId,
+      workflowId,
+      workflowVersion: version,
+      priority,
+    };
+    if (viaQueue) {
+      // A start job whose id is the caller's key: re-adding it is a no-op, so a retried call after a
+      // crash between create and add still starts the execution exactly once.
+      await this.#queues.addWorkflowJob(
+        { workflowId, executionId: execution.executionId, workflowVersion: version, priority },
+        {
+          jobId: queueJobId(options.jobId ?? startJobId(execution.executionId)),
+          delay: options.delay,
+          priority,
+        },
+      );
+      return execution.executionId;
+    }
+    if (created || (execution.status === 'running' && execution.resolvedCount === 0)) {
+      await this.#pipeline.enqueueNodes(graph, context, graph.entryNodes);
+      if (created)
+        this.#events.emit('execution:started', { executionId: execution.executionId, workflowId });
+    }
+    return execution.executionId;
+  }
+
+  /** Starts many executions; their entry nodes go to the queue in one bulk call per workflow version. */
+  async enqueueBulk(items: readonly BulkWorkflowItem[]): Promise<string[]> {
+    return Promise.all(items.map((item) => this.enqueue(item.workflowId, item.initialData, item)));
+  }
+
+  /** The processor of the workflow queue: starts a pending execution, or creates one for a schedule tick. */
+  async process(job: Job<WorkflowJobData>): Promise<string> {
+    const data = job.data;
+    if (data.executionId === undefined) {
+      return this.enqueue(data.workflowId, data.initialData, {
+        metadata: { source: data.source ?? 'queue' },
+      });
+    }
+    const executionId = data.executionId;
+    const change = await this.#store.setExecutionStatus(executionId, 'running', {
+      from: ['pending'],
+    });
+    const current = await this.#store.getExecution(executionId, { nodeIds: [] });
+    if (!current)
+      throw new WorkflowError({
+        message: `Execution "${executionId}" vanished before it started`,
+        executionId,
+      });
+    if (!change.changed && !(current.status === 'running' && current.resolvedCount === 0))
+      return executionId;
+    const { graph } = await this.#catalog.version(current.workflowId, current.workflowVersion);
+    const context: ExecutionJobContext = {
+      executionId,
+      workflowId: current.workflowId,
+      workflowVersion: current.workflowVersion,
+      priority: data.priority,
+    };
+    await this.#pipeline.enqueueNodes(graph, context, graph.entryNodes);
+    if (change.changed)
+      this.#events.emit('execution:started', { executionId, workflowId: current.workflowId });
+    return executionId;
+  }
+
+  /** Reports a start job's failure (it is retried by the queue). */
+  reportFailure(error: unknown): void {
+    this.#events.emit('error', { error: toError(error), context: 'workflow job' });
+  }
+}
+
+/** BullMQ forbids `:` in job ids and integers as ids; callers' keys are encoded to fit. */
+export function queueJobId(key: string): string {
+  return `key.${encodeURIComponent(key)}`;
+}

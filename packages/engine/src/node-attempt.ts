@@ -1,0 +1,84 @@
+import {
+  type ExecutionContext,
+  type ExecutionResult,
+  type INodeExecutor,
+  InvalidResultError,
+  NodeExecutionError,
+  NodeTimeoutError,
+  toError,
+} from '@spane/core';
+
+/** Checks that an executor returned an `ExecutionResult`, and turns `success: false` into an error. */
+export function checkResult(nodeId: string, executionId: string, value: unknown): ExecutionResult {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidResultError(
+      nodeId,
+      `expected an object with a boolean "success", got ${describe(value)}`,
+    );
+  }
+  const result = value as ExecutionResult;
+  if (typeof result.success !== 'boolean') {
+    throw new InvalidResultError(
+      nodeId,
+      `"success" must be a boolean, got ${describe(result.success)}`,
+    );
+  }
+  if (
+    result.nextNodes !== undefined &&
+    !(Array.isArray(result.nextNodes) && result.nextNodes.every((n) => typeof n === 'string'))
+  ) {
+    throw new InvalidResultError(nodeId, '"nextNodes" must be an array of node ids');
+  }
+  if (!result.success) {
+    throw new NodeExecutionError(
+      nodeId,
+      executionId,
+      result.error ?? 'the executor returned success: false',
+    );
+  }
+  return result;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value).slice(0, 50)}`;
+}
+
+/**
+ * Runs one attempt of an executor: aborts its signal and fails with a retryable
+ * {@link NodeTimeoutError} after `timeoutMs`, aborts on `cancelSignal`, and turns anything thrown
+ * (even a non-Error) into an Error.
+ */
+export async function runAttempt(options: {
+  executor: INodeExecutor;
+  context: Omit<ExecutionContext, 'signal'>;
+  timeoutMs: number | undefined;
+  cancelSignal?: AbortSignal | undefined;
+}): Promise<ExecutionResult> {
+  const { executor, context, timeoutMs } = options;
+  const controller = new AbortController();
+  const onCancel = () => controller.abort(options.cancelSignal?.reason);
+  options.cancelSignal?.addEventListener('abort', onCancel, { once: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    if (timeoutMs === undefined) return;
+    timer = setTimeout(() => {
+      const error = new NodeTimeoutError(context.nodeId, context.executionId, timeoutMs);
+      controller.abort(error);
+      reject(error);
+    }, timeoutMs);
+  });
+  try {
+    const run = Promise.resolve().then(() =>
+      executor.execute({ ...context, signal: controller.signal }),
+    );
+    const value = await (timeoutMs === undefined ? run : Promise.race([run, timeout]));
+    return checkResult(context.nodeId, context.executionId, value);
+  } catch (thrown) {
+    throw toError(thrown);
+  } finally {
+    if (timer) clearTimeout(timer);
+    options.cancelSignal?.removeEventListener('abort', onCancel);
+  }
+}

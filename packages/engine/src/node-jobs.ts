@@ -1,0 +1,56 @@
+import {
+  type CompiledWorkflow,
+  getCompiledNode,
+  type RetryPolicy,
+  resolveRetryPolicy,
+} from '@spane/core';
+import { type NodeJobData, type NodeJobOptions, nodeJobId } from '@spane/queue';
+
+/** What every node job of an execution shares. */
+export interface ExecutionJobContext {
+  executionId: string;
+  workflowId: string;
+  workflowVersion: number;
+  priority?: number | undefined;
+}
+
+/**
+ * The job (data and options) that runs a node: attempts and backoff from the node's retry policy,
+ * the execution's priority, and a stable id (or a tagged one for a deliberate re-run).
+ */
+export function buildNodeJob(
+  graph: CompiledWorkflow,
+  execution: ExecutionJobContext,
+  nodeId: string,
+  options: {
+    defaultRetryPolicy: RetryPolicy;
+    tag?: string | undefined;
+    delay?: number | undefined;
+    resumeAfterDelay?: boolean;
+  },
+): { data: NodeJobData; options: NodeJobOptions } {
+  const policy = resolveRetryPolicy(getCompiledNode(graph, nodeId), options.defaultRetryPolicy);
+  const data: NodeJobData = {
+    executionId: execution.executionId,
+    workflowId: execution.workflowId,
+    workflowVersion: execution.workflowVersion,
+    nodeId,
+  };
+  if (execution.priority !== undefined) data.priority = execution.priority;
+  if (options.resumeAfterDelay) data.resumeAfterDelay = true;
+  const jobOptions: NodeJobOptions = {
+    jobId: nodeJobId(execution.executionId, nodeId, options.tag),
+    attempts: policy.maxAttempts,
+    backoff: { type: policy.backoff.type, delay: policy.backoff.delay },
+  };
+  if (execution.priority !== undefined) jobOptions.priority = execution.priority;
+  if (options.delay !== undefined) jobOptions.delay = options.delay;
+  return { data, options: jobOptions };
+}
+
+/** Maps the seeds' priority (1–10, higher is more urgent) to BullMQ's (1 is most urgent). */
+export function toQueuePriority(priority: number | undefined): number | undefined {
+  if (priority === undefined) return undefined;
+  const clamped = Math.min(10, Math.max(1, Math.round(priority)));
+  return 11 - clamped;
+}

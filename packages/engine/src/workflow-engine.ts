@@ -1,0 +1,309 @@
+import {
+  ExecutionNotFoundError,
+  type ExecutionState,
+  type ExecutionStore,
+  findRunnableNodes,
+  isTerminalStatus,
+  type NodeRegistry,
+  toError,
+  type WorkflowDefinition,
+  WorkflowError,
+} from '@spane/core';
+import {
+  type DeadLetterJobData,
+  type JobStatus,
+  nodeJobId,
+  type QueueConnection,
+  type QueueStats,
+  WorkflowQueues,
+} from '@spane/queue';
+import type { Worker } from 'bullmq';
+import {
+  type EngineConfig,
+  type ResolvedEngineConfig,
+  resolveEngineConfig,
+} from './engine-config.ts';
+import { type EngineEventMap, type EngineEventName, EngineEvents } from './engine-events.ts';
+import {
+  type BulkWorkflowItem,
+  type EnqueueWorkflowOptions,
+  ExecutionStarter,
+  queueJobId,
+} from './execution-starter.ts';
+import { NodePipeline } from './node-pipeline.ts';
+import { WorkflowCatalog } from './workflow-catalog.ts';
+
+/** What a {@link WorkflowEngine} is assembled from. */
+export interface WorkflowEngineOptions {
+  /** Executors by node type. */
+  registry: NodeRegistry;
+  /** Where executions live. The engine does not close it: its owner does. */
+  store: ExecutionStore;
+  /** Where the queues live: a Redis URL, or an ioredis instance (with `maxRetriesPerRequest: null`). */
+  connection: QueueConnection;
+  config?: EngineConfig | undefined;
+}
+
+/** One item of the dead-letter queue. */
+export interface DLQItem {
+  id: string;
+  data: DeadLetterJobData;
+  timestamp: number;
+}
+
+/**
+ * Runs DAG workflows on BullMQ workers, with state in the store you choose.
+ *
+ * ```ts
+ * const engine = new WorkflowEngine({ registry, store: new InMemoryExecutionStore(), connection: 'redis://127.0.0.1:6379' });
+ * await engine.registerWorkflow(definition);
+ * engine.startWorkers();
+ * const executionId = await engine.enqueueWorkflow('fetch-and-transform', { userId: 123 });
+ * const done = await engine.waitForExecution(executionId);
+ * ```
+ *
+ * @remarks Any number of processes may run engines against the same queues and store: each runs
+ * the nodes it takes. Call {@link WorkflowEngine.close} to stop.
+ */
+export class WorkflowEngine {
+  readonly #config: ResolvedEngineConfig;
+  readonly #store: ExecutionStore;
+  readonly #queues: WorkflowQueues;
+  readonly #catalog: WorkflowCatalog;
+  readonly #pipeline: NodePipeline;
+  readonly #starter: ExecutionStarter;
+  readonly #events = new EngineEvents();
+  readonly #workers: Worker[] = [];
+  #closed = false;
+
+  constructor(options: WorkflowEngineOptions) {
+    this.#config = resolveEngineConfig(options.config);
+    this.#store = options.store;
+    this.#queues = new WorkflowQueues({
+      connection: options.connection,
+      prefix: this.#config.prefix,
+    });
+    this.#catalog = new WorkflowCatalog({
+      store: options.store,
+      registry: options.registry,
+      cacheSize: this.#config.workflowCacheSize,
+    });
+    const deps = {
+      store: options.store,
+      registry: options.registry,
+      catalog: this.#catalog,
+      queues: this.#queues,
+      events: this.#events,
+      config: this.#config,
+    };
+    this.#pipeline = new NodePipeline(deps);
+    this.#starter = new ExecutionStarter({ ...deps, pipeline: this.#pipeline });
+  }
+
+  /** Subscribes to a local event; returns the unsubscribe function. */
+  on<E extends EngineEventName>(
+    event: E,
+    listener: (payload: EngineEventMap[E]) => void,
+  ): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  /**
+   * Validates, stores and compiles a workflow. A changed definition under the same id becomes a new
+   * version; running executions stay on the version they started with.
+   *
+   * @throws WorkflowValidationError (or CycleDetectedError) naming the path of every problem.
+   */
+  async registerWorkflow(
+    definition: WorkflowDefinition,
+  ): Promise<{ workflowId: string; version: number }> {
+    const { version } = await this.#catalog.register(definition);
+    return { workflowId: definition.id, version };
+  }
+
+  /** The latest definition registered by this engine, or `undefined`. */
+  getWorkflow(workflowId: string): WorkflowDefinition | undefined {
+    return this.#catalog.latestLocal(workflowId)?.graph.definition as
+      | WorkflowDefinition
+      | undefined;
+  }
+
+  /**
+   * Starts an execution of the workflow's latest version; returns its id.
+   *
+   * @throws WorkflowNotFoundError when no such workflow is registered.
+   */
+  async enqueueWorkflow(
+    workflowId: string,
+    initialData?: unknown,
+    options: EnqueueWorkflowOptions = {},
+  ): Promise<string> {
+    this.#assertOpen();
+    return this.#starter.enqueue(workflowId, initialData, options);
+  }
+
+  /** Starts an execution at a given time (a durable delayed start). */
+  async scheduleWorkflow(
+    workflowId: string,
+    initialData: unknown,
+    executeAt: Date,
+  ): Promise<string> {
+    return this.enqueueWorkflow(workflowId, initialData, {
+      delay: Math.max(1, executeAt.getTime() - Date.now()),
+    });
+  }
+
+  /** Starts many executions; returns their ids in the same order. */
+  async enqueueBulkWorkflows(items: readonly BulkWorkflowItem[]): Promise<string[]> {
+    this.#assertOpen();
+    return this.#starter.enqueueBulk(items);
+  }
+
+  /**
+   * Enqueues one node of an existing execution (it runs when its job is taken, with its parents'
+   * data). Returns the job id.
+   */
+  async enqueueNode(executionId: string, workflowId: string, nodeId: string): Promise<string> {
+    const execution = await this.#store.getExecution(executionId, { nodeIds: [] });
+    if (!execution) throw new ExecutionNotFoundError(executionId);
+    if (execution.workflowId !== workflowId) {
+      throw new WorkflowError({
+        message: `Execution "${executionId}" runs "${execution.workflowId}", not "${workflowId}"`,
+        executionId,
+        retryable: false,
+      });
+    }
+    const { graph } = await this.#catalog.version(workflowId, execution.workflowVersion);
+    const context = { executionId, workflowId, workflowVersion: execution.workflowVersion };
+    await this.#pipeline.enqueueNodes(graph, context, [nodeId]);
+    return nodeJobId(executionId, nodeId);
+  }
+
+  /** Starts the workers of this process: node jobs at `concurrency` (default from config), and execution starts. */
+  startWorkers(concurrency?: number): void {
+    this.#assertOpen();
+    if (this.#workers.length > 0) return;
+    const config = this.#config;
+    const nodeWorker = this.#queues.createWorker(
+      'node',
+      (job) => this.#pipeline.process(job as never),
+      {
+        concurrency: concurrency ?? config.workerConcurrency,
+        limiter: config.useNativeRateLimiting ? config.rateLimiter : undefined,
+        lockDuration: config.lockDuration,
+        stalledInterval: config.stalledInterval,
+        maxStalledCount: config.maxStalledCount,
+      },
+    );
+    nodeWorker.on('failed', (job, error) => {
+      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+      this.#pipeline
+        .failFromQueue(job as never, error)
+        .catch((failure: unknown) =>
+          this.#events.emit('error', { error: toError(failure), context: 'node job failed' }),
+        );
+    });
+    nodeWorker.on('error', (error) =>
+      this.#events.emit('error', { error, context: 'node worker' }),
+    );
+    const workflowWorker = this.#queues.createWorker(
+      'workflow',
+      (job) => this.#starter.process(job as never),
+      {
+        concurrency: 10,
+        lockDuration: config.lockDuration,
+        stalledInterval: config.stalledInterval,
+        maxStalledCount: config.maxStalledCount,
+      },
+    );
+    workflowWorker.on('failed', (_job, error) => this.#starter.reportFailure(error));
+    workflowWorker.on('error', (error) =>
+      this.#events.emit('error', { error, context: 'workflow worker' }),
+    );
+    this.#workers.push(nodeWorker as Worker, workflowWorker as Worker);
+  }
+
+  /** Resolves with the execution once it reaches a terminal status (polling the store). */
+  async waitForExecution(
+    executionId: string,
+    options: { timeoutMs?: number; pollMs?: number } = {},
+  ): Promise<ExecutionState> {
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    for (;;) {
+      const current = await this.#store.getExecution(executionId, { nodeIds: [] });
+      if (!current) throw new ExecutionNotFoundError(executionId);
+      if (isTerminalStatus(current.status))
+        return (await this.#store.getExecution(executionId)) as ExecutionState;
+      if (Date.now() > deadline) {
+        throw new WorkflowError({
+          message: `Execution "${executionId}" is still ${current.status} after the wait`,
+          executionId,
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 25));
+    }
+  }
+
+  /** Dead-letter items, oldest first. */
+  async getDLQItems(start = 0, end = 99): Promise<DLQItem[]> {
+    return this.#queues.getDeadLetters(start, end);
+  }
+
+  /**
+   * Puts a dead-lettered node back: its failed result is dropped, the execution runs again from it,
+   * and every completed result is kept. Returns false when the item or its failure is gone.
+   */
+  async retryDLQItem(dlqJobId: string): Promise<boolean> {
+    const item = await this.#queues.getDeadLetter(dlqJobId);
+    if (!item) return false;
+    const { executionId, workflowId, workflowVersion, nodeId } = item.data;
+    const reopened = await this.#store.reopenNode(executionId, nodeId);
+    await this.#queues.removeDeadLetter(dlqJobId);
+    if (!reopened) return false;
+    const execution = await this.#store.getExecution(executionId);
+    if (!execution) return false;
+    const { graph } = await this.#catalog.version(workflowId, workflowVersion);
+    const runnable = findRunnableNodes(graph, execution.nodeResults);
+    await this.#pipeline.enqueueNodes(
+      graph,
+      { executionId, workflowId, workflowVersion },
+      runnable,
+      `retry${Date.now()}`,
+    );
+    return true;
+  }
+
+  /** Job counts of the node queue, and of every queue under `queues`. */
+  async getQueueStats(): Promise<QueueStats> {
+    return this.#queues.getStats();
+  }
+
+  /** Where a job stands: a node job id, or the `jobId` key given to `enqueueWorkflow`. */
+  async getJobStatus(jobId: string): Promise<JobStatus> {
+    const direct = await this.#queues.getJobStatus(jobId);
+    return direct.exists ? direct : this.#queues.getJobStatus(queueJobId(jobId));
+  }
+
+  /** The engine's configuration, defaults filled in. */
+  getConfig(): Readonly<ResolvedEngineConfig> {
+    return structuredClone(this.#config);
+  }
+
+  /** Stops the workers (active nodes finish first) and closes the queues. The store stays open. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#queues.close();
+    this.#events.removeAllListeners();
+  }
+
+  /** The seeds' name for {@link WorkflowEngine.close}. */
+  async gracefulShutdown(): Promise<void> {
+    await this.close();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed)
+      throw new WorkflowError({ message: 'The engine is closed', retryable: false });
+  }
+}

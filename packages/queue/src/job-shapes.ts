@@ -1,0 +1,48 @@
+/** Data of a node job: which node of which execution, pinned to a workflow version. */
+export interface NodeJobData {
+  executionId: string;
+  workflowId: string;
+  workflowVersion: number;
+  nodeId: string;
+  /** Carried from the execution so all its nodes share its priority. */
+  priority?: number | undefined;
+  /** Set on the continuation job of a delay node, once its wait is over. */
+  resumeAfterDelay?: boolean | undefined;
+}
+
+/** Data of a workflow job: start an execution (created earlier, or to create now). */
+export interface WorkflowJobData {
+  workflowId: string;
+  /** The execution to start; absent for schedule ticks, which create a new execution each time. */
+  executionId?: string | undefined;
+  workflowVersion?: number | undefined;
+  initialData?: unknown;
+  priority?: number | undefined;
+  /** Where the start came from: `api`, `schedule:<id>`, `webhook:<path>`. */
+  source?: string | undefined;
+}
+
+/** Data of a dead-letter job: what failed, why, and how to put it back. */
+export interface DeadLetterJobData {
+  executionId: string;
+  workflowId: string;
+  workflowVersion: number;
+  nodeId: string;
+  /** The node job's id. */
+  jobId: string;
+  error: string;
+  errorCode?: string | undefined;
+  attemptsMade: number;
+  failedAt: string;
+  /** The input the node had. */
+  inputData?: unknown;
+}
+
+/** Options of a node job, derived from the node's retry policy and the execution. */
+export interface NodeJobOptions {
+  jobId: string;
+  attempts: number;
+  backoff: { type: 'fixed' | 'exponential'; delay: number };
+  priority?: number | undefined;
+  delay?: number | undefined;
+}
