@@ -54,6 +54,11 @@ export function toError(thrown: unknown): Error {
   try {
     return new Error(`Non-Error value thrown: ${JSON.stringify(thrown)}`);
   } catch {
-    return new Error(`Non-Error value thrown: ${String(thrown)}`);
+    // Circular or BigInt-holding values; String() itself throws for null-prototype objects.
+    try {
+      return new Error(`Non-Error value thrown: ${String(thrown)}`);
+    } catch {
+      return new Error(`Non-Error value thrown: [${typeof thrown}]`);
+    }
   }
 }

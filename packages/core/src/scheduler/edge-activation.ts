@@ -58,3 +58,14 @@ export function isEdgeActive(parentResult: ExecutionResult, childId: string): bo
   if (parentResult.skipped) return false;
   return parentResult.nextNodes === undefined || parentResult.nextNodes.includes(childId);
 }
+
+/**
+ * A node's stored result, looked up as an own key only: a node named like an inherited property
+ * (`constructor`, `toString`) must not pick up `Object.prototype`'s members as its result.
+ */
+export function storedResult(
+  nodeResults: Readonly<Record<string, ExecutionResult>>,
+  nodeId: string,
+): ExecutionResult | undefined {
+  return Object.hasOwn(nodeResults, nodeId) ? nodeResults[nodeId] : undefined;
+}

@@ -1,6 +1,6 @@
 import type { CompiledWorkflow } from '../dag/compile-workflow.ts';
 import type { ExecutionResult } from '../model/execution.ts';
-import { isEdgeActive } from './edge-activation.ts';
+import { isEdgeActive, storedResult } from './edge-activation.ts';
 
 /**
  * The input a node receives: the initial data for an entry node; the data of its single active
@@ -14,16 +14,17 @@ export function assembleNodeInput(
   const parents = graph.parents.get(nodeId) ?? [];
   if (parents.length === 0) return sources.initialData;
   const active = parents.filter((parent) => {
-    const result = sources.parentResults[parent];
+    const result = storedResult(sources.parentResults, parent);
     return result !== undefined && isEdgeActive(result, nodeId);
   });
-  if (active.length === 1) return sources.parentResults[active[0] as string]?.data;
-  const merged: Record<string, unknown> = {};
-  for (const parent of active) {
-    const result = sources.parentResults[parent] as ExecutionResult;
-    if (result.success && !result.skipped) merged[parent] = result.data;
-  }
-  return merged;
+  if (active.length === 1) return storedResult(sources.parentResults, active[0] as string)?.data;
+  // Object.fromEntries defines own keys, so a node named `__proto__` stays a plain key.
+  return Object.fromEntries(
+    active.flatMap((parent) => {
+      const result = storedResult(sources.parentResults, parent) as ExecutionResult;
+      return result.success && !result.skipped ? [[parent, result.data]] : [];
+    }),
+  );
 }
 
 /**
@@ -34,11 +35,12 @@ export function collectWorkflowOutput(
   graph: CompiledWorkflow,
   nodeResults: Readonly<Record<string, ExecutionResult>>,
 ): unknown {
-  if (graph.terminalNodes.length === 1) return nodeResults[graph.terminalNodes[0] as string]?.data;
-  const output: Record<string, unknown> = {};
-  for (const id of graph.terminalNodes) {
-    const result = nodeResults[id];
-    if (result?.success && !result.skipped) output[id] = result.data;
-  }
-  return output;
+  if (graph.terminalNodes.length === 1)
+    return storedResult(nodeResults, graph.terminalNodes[0] as string)?.data;
+  return Object.fromEntries(
+    graph.terminalNodes.flatMap((id) => {
+      const result = storedResult(nodeResults, id);
+      return result?.success && !result.skipped ? [[id, result.data]] : [];
+    }),
+  );
 }

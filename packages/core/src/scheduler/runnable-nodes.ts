@@ -1,6 +1,6 @@
 import type { CompiledWorkflow } from '../dag/compile-workflow.ts';
 import type { ExecutionResult } from '../model/execution.ts';
-import { isEdgeActive } from './edge-activation.ts';
+import { isEdgeActive, storedResult } from './edge-activation.ts';
 
 /**
  * Nodes that may run now given every stored result: no result yet, and either an entry node or
@@ -15,12 +15,12 @@ export function findRunnableNodes(
   const failed = options.failedNodes ?? new Set<string>();
   const runnable: string[] = [];
   for (const id of graph.nodeIds) {
-    if (nodeResults[id] !== undefined) continue;
+    if (storedResult(nodeResults, id) !== undefined) continue;
     const parents = graph.parents.get(id) ?? [];
     let allResolved = true;
     let anyActive = parents.length === 0;
     for (const parent of parents) {
-      const result = nodeResults[parent];
+      const result = storedResult(nodeResults, parent);
       if (result === undefined || failed.has(parent)) {
         allResolved = false;
         break;
