@@ -1,0 +1,136 @@
+/**
+ * Runs the whole workspace's tests once (`vitest run` with the root config, so the services of
+ * scripts/test-services.ts are up) and ends with a plain summary line:
+ *
+ *   N passed, N failed[, N skipped]
+ *
+ * That line is always the very last line of output. Extra arguments go to vitest as they are,
+ * e.g. `node scripts/run-tests.ts --project core` or `node scripts/run-tests.ts packages/engine`.
+ *
+ * "failed" counts failed tests plus test files that failed outside any test (a file that does not
+ * load, a failing beforeAll/afterAll, a crashed worker). If vitest itself fails with no failure
+ * counted although tests ran (e.g. an unhandled error), that counts as 1 failure. When no test ran
+ * at all (no test files, a failing globalSetup such as a missing redis-server) it prints
+ * `0 passed, 0 failed` and exits non-zero.
+ * Exit code: non-zero when vitest failed, anything failed, or no test ran at all.
+ *
+ * Runs under Node >= 22.18 type stripping: erasable TypeScript only.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+interface AssertionResult {
+  status: string;
+}
+interface FileResult {
+  name: string;
+  status: string;
+  message?: string;
+  assertionResults: AssertionResult[];
+}
+interface JsonReport {
+  numTotalTests: number;
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  testResults: FileResult[];
+}
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const vitestBin = path.join(root, 'node_modules', 'vitest', 'vitest.mjs');
+if (!fs.existsSync(vitestBin)) {
+  console.error(`run-tests: ${vitestBin} is missing: run \`pnpm install\` first.`);
+  console.log('0 passed, 0 failed');
+  process.exit(1);
+}
+
+const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spane-vitest-report-'));
+const reportFile = path.join(reportDir, 'report.json');
+const args = [
+  vitestBin,
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${reportFile}`,
+  ...process.argv.slice(2),
+];
+
+const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: process.env });
+
+const forward = (signal: NodeJS.Signals) => () => {
+  child.kill(signal);
+};
+const onInt = forward('SIGINT');
+const onTerm = forward('SIGTERM');
+process.on('SIGINT', onInt);
+process.on('SIGTERM', onTerm);
+
+const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+  (resolve) => {
+    child.on('error', (err) => {
+      console.error(`run-tests: could not start vitest: ${String(err)}`);
+      resolve({ code: 1, signal: null });
+    });
+    child.on('exit', (c, s) => resolve({ code: c, signal: s }));
+  },
+);
+process.off('SIGINT', onInt);
+process.off('SIGTERM', onTerm);
+
+let report: JsonReport | undefined;
+try {
+  report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as JsonReport;
+} catch {
+  report = undefined;
+}
+fs.rmSync(reportDir, { recursive: true, force: true });
+
+const vitestOk = code === 0 && signal === null;
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const notes: string[] = [];
+
+if (report) {
+  passed = report.numPassedTests;
+  skipped = report.numPendingTests + report.numTodoTests;
+  failed = report.numFailedTests;
+  for (const file of report.testResults) {
+    const failedInside = file.assertionResults.some((a) => a.status === 'failed');
+    if (file.status === 'failed' && !failedInside) {
+      failed += 1;
+      const rel = path.relative(root, file.name);
+      notes.push(
+        `run-tests: ${rel} failed outside its tests${file.message ? `: ${file.message.split('\n')[0]}` : ''}`,
+      );
+    }
+  }
+} else {
+  notes.push('run-tests: vitest wrote no JSON report (it failed before or while running tests).');
+}
+
+const ranSomething = passed + failed > 0 || (report?.testResults.length ?? 0) > 0;
+if (!vitestOk && failed === 0 && ranSomething) {
+  failed = 1;
+  notes.push(
+    `run-tests: vitest exited with ${signal ? `signal ${signal}` : `code ${code}`} with no failing test counted ` +
+      '(e.g. an unhandled error); counted as 1 failure.',
+  );
+}
+if (passed + failed === 0) {
+  notes.push(
+    vitestOk
+      ? 'run-tests: no test ran; that counts as a failed run.'
+      : `run-tests: no test ran (vitest exited with ${signal ? `signal ${signal}` : `code ${code}`}; see its errors above).`,
+  );
+}
+
+const exitCode = !vitestOk || failed > 0 || passed + failed === 0 ? code || 1 : 0;
+
+for (const note of notes) console.log(note);
+console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
+process.exitCode = exitCode;
