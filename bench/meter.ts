@@ -1,0 +1,132 @@
+/**
+ * What a measurement window costs: wall time, this process's CPU (`process.cpuUsage()`), the Redis
+ * server's CPU (`INFO cpu`: used_cpu_user + used_cpu_sys), the commands Redis processed (`INFO
+ * stats` total_commands_processed, which on Redis 7 also counts the calls made inside Lua
+ * scripts), the per-command breakdown (`INFO commandstats`), and the commands this process's
+ * ioredis clients sent (a counter on `Redis.prototype.sendCommand`: top-level commands, each
+ * EVALSHA of a BullMQ script counting once).
+ */
+import { Redis } from 'ioredis';
+
+export interface Sample {
+  at: number;
+  cpu: NodeJS.CpuUsage;
+  redisCpuSec: number;
+  redisCommands: number;
+  clientCommands: number;
+  commandStats: Map<string, number>;
+}
+
+export interface Cost {
+  wallMs: number;
+  processCpuMs: number;
+  redisCpuMs: number;
+  /** Commands Redis processed, Lua-internal calls included. */
+  redisCommands: number;
+  /** Commands the clients of this process sent (top-level, one per EVALSHA). */
+  clientCommands: number;
+  /** Per-command calls (commandstats), Lua-internal calls included. */
+  commandStats: Map<string, number>;
+}
+
+const ADMIN = Symbol('bench-admin');
+let clientCommands = 0;
+let patched = false;
+
+/** Counts every command sent by an ioredis client of this process (except the meter's own). */
+function patchIoredis(): void {
+  if (patched) return;
+  patched = true;
+  const proto = Redis.prototype as unknown as {
+    sendCommand: (this: Record<symbol, unknown>, ...args: unknown[]) => unknown;
+  };
+  const original = proto.sendCommand;
+  proto.sendCommand = function sendCommand(this: Record<symbol, unknown>, ...args: unknown[]) {
+    if (this[ADMIN] !== true) clientCommands += 1;
+    return original.apply(this, args);
+  };
+}
+
+function parseInfo(text: string): Map<string, string> {
+  const fields = new Map<string, string>();
+  for (const line of text.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0 && !line.startsWith('#')) fields.set(line.slice(0, colon), line.slice(colon + 1));
+  }
+  return fields;
+}
+
+export class Meter {
+  readonly #admin: Redis;
+
+  constructor(url: string) {
+    patchIoredis();
+    this.#admin = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+    (this.#admin as unknown as Record<symbol, unknown>)[ADMIN] = true;
+  }
+
+  async sample(): Promise<Sample> {
+    const cpu = process.cpuUsage();
+    const at = performance.now();
+    const text = (await this.#admin.call('INFO', 'cpu', 'stats', 'commandstats')) as string;
+    const fields = parseInfo(text);
+    const commandStats = new Map<string, number>();
+    for (const [key, value] of fields) {
+      if (!key.startsWith('cmdstat_')) continue;
+      const calls = /calls=(\d+)/.exec(value);
+      if (calls) commandStats.set(key.slice('cmdstat_'.length), Number(calls[1]));
+    }
+    return {
+      at,
+      cpu,
+      redisCpuSec:
+        Number(fields.get('used_cpu_user') ?? 0) + Number(fields.get('used_cpu_sys') ?? 0),
+      redisCommands: Number(fields.get('total_commands_processed') ?? 0),
+      clientCommands,
+      commandStats,
+    };
+  }
+
+  /** The cost between two samples; the meter's own INFO call is taken out. */
+  static cost(from: Sample, to: Sample, wallMs = to.at - from.at): Cost {
+    const commandStats = new Map<string, number>();
+    for (const [name, calls] of to.commandStats) {
+      const delta = calls - (from.commandStats.get(name) ?? 0) - (name === 'info' ? 1 : 0);
+      if (delta > 0) commandStats.set(name, delta);
+    }
+    return {
+      wallMs,
+      processCpuMs: (to.cpu.user - from.cpu.user + to.cpu.system - from.cpu.system) / 1000,
+      redisCpuMs: (to.redisCpuSec - from.redisCpuSec) * 1000,
+      redisCommands: to.redisCommands - from.redisCommands - 1,
+      clientCommands: to.clientCommands - from.clientCommands,
+      commandStats,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.#admin.quit().catch(() => undefined);
+  }
+}
+
+/** Sums costs (wall times add up too). */
+export function sumCosts(costs: readonly Cost[]): Cost {
+  const total: Cost = {
+    wallMs: 0,
+    processCpuMs: 0,
+    redisCpuMs: 0,
+    redisCommands: 0,
+    clientCommands: 0,
+    commandStats: new Map(),
+  };
+  for (const cost of costs) {
+    total.wallMs += cost.wallMs;
+    total.processCpuMs += cost.processCpuMs;
+    total.redisCpuMs += cost.redisCpuMs;
+    total.redisCommands += cost.redisCommands;
+    total.clientCommands += cost.clientCommands;
+    for (const [name, calls] of cost.commandStats)
+      total.commandStats.set(name, (total.commandStats.get(name) ?? 0) + calls);
+  }
+  return total;
+}

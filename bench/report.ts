@@ -1,0 +1,257 @@
+/** Turns the measurements into the tables and the summary block the benchmark prints. */
+import type { Cost } from './meter.ts';
+import type { SideKind } from './side.ts';
+
+export const SIDE_LABELS: Record<SideKind, string> = {
+  raw: 'raw BullMQ',
+  engine: 'SPANE traces=off',
+  'engine-default': 'SPANE default cfg',
+};
+
+/** One side's run of one workload. */
+export interface SideRun {
+  kind: SideKind;
+  executions: number;
+  /** Nodes (= jobs) run in the measured window(s). */
+  nodes: number;
+  /** Wall time the throughput figure is taken from (median of the repeats for `wide`). */
+  wallMs: number;
+  /** Every wall time measured (one per repeat). */
+  wallTimes: number[];
+  cost: Cost;
+  /** Latencies of single executions, in ms (latency workload only). */
+  latencies?: number[];
+}
+
+export interface WorkloadRun {
+  id: string;
+  title: string;
+  /** Nodes of one execution. */
+  shapeSize: number;
+  sides: SideRun[];
+}
+
+export interface Target {
+  name: string;
+  /** How the ratio is read: `max` means the value must not exceed the limit. */
+  kind: 'min' | 'max';
+  limit: number;
+  /** Per engine side: its value (a ratio or a plain number) and the raw value when relevant. */
+  values: Partial<Record<SideKind, number>>;
+  rawValue?: number | undefined;
+  note?: string | undefined;
+}
+
+// ------------------------------------------------------------------------------------------------
+// numbers
+
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] as number;
+}
+
+export function median(values: readonly number[]): number {
+  return percentile(values, 50);
+}
+
+export function mean(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+export function nodesPerSec(run: SideRun): number {
+  const perRun = run.nodes / Math.max(1, run.wallTimes.length);
+  return (perRun / run.wallMs) * 1000;
+}
+
+/** CPU of this process plus Redis, per node, in µs. */
+export function cpuPerNode(run: SideRun): { total: number; proc: number; redis: number } {
+  const proc = (run.cost.processCpuMs * 1000) / run.nodes;
+  const redis = (run.cost.redisCpuMs * 1000) / run.nodes;
+  return { total: proc + redis, proc, redis };
+}
+
+export function commandsPerNode(run: SideRun): { sent: number; redis: number } {
+  return { sent: run.cost.clientCommands / run.nodes, redis: run.cost.redisCommands / run.nodes };
+}
+
+// ------------------------------------------------------------------------------------------------
+// formatting
+
+function fmt(value: number, digits = 0): string {
+  if (!Number.isFinite(value)) return '–';
+  return value.toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+}
+
+function ratio(value: number): string {
+  return Number.isFinite(value) ? `${value.toFixed(2)}×` : '–';
+}
+
+/** A plain-text table: first column left-aligned, the others right-aligned. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i <= 1 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((row) => line(row)),
+  ].join('\n');
+}
+
+/** The main table: one row per workload and side. */
+export function throughputTable(workloads: readonly WorkloadRun[]): string {
+  const rows: string[][] = [];
+  for (const workload of workloads) {
+    const raw = workload.sides.find((s) => s.kind === 'raw');
+    workload.sides.forEach((run, index) => {
+      const cpu = cpuPerNode(run);
+      const cmds = commandsPerNode(run);
+      const rawCpu = raw ? cpuPerNode(raw).total : Number.NaN;
+      const rawCmds = raw ? commandsPerNode(raw).redis : Number.NaN;
+      const rawRate = raw ? nodesPerSec(raw) : Number.NaN;
+      rows.push([
+        index === 0 ? workload.title : '',
+        SIDE_LABELS[run.kind],
+        fmt(run.nodes),
+        run.wallTimes.length > 1
+          ? `${fmt(run.wallMs, run.wallMs < 100 ? 1 : 0)} [${fmt(Math.min(...run.wallTimes))}–${fmt(Math.max(...run.wallTimes))}]`
+          : fmt(run.wallMs, run.wallMs < 100 ? 1 : 0),
+        fmt(nodesPerSec(run)),
+        ratio(nodesPerSec(run) / rawRate),
+        `${fmt(cpu.total)} (${fmt(cpu.proc)}+${fmt(cpu.redis)})`,
+        ratio(cpu.total / rawCpu),
+        fmt(cmds.sent, 2),
+        fmt(cmds.redis, 1),
+        ratio(cmds.redis / rawCmds),
+      ]);
+    });
+  }
+  return table(
+    [
+      'workload',
+      'side',
+      'nodes',
+      'wall ms',
+      'nodes/s',
+      '×raw',
+      'CPU µs/node (proc+redis)',
+      '×raw',
+      'cmds sent/node',
+      'redis cmds/node',
+      '×raw',
+    ],
+    rows,
+  );
+}
+
+export function latencyTable(workload: WorkloadRun): string {
+  const raw = workload.sides.find((s) => s.kind === 'raw');
+  const rawP50 = raw?.latencies ? percentile(raw.latencies, 50) : Number.NaN;
+  const rawP95 = raw?.latencies ? percentile(raw.latencies, 95) : Number.NaN;
+  const rows = workload.sides.map((run) => {
+    const l = run.latencies ?? [];
+    return [
+      SIDE_LABELS[run.kind],
+      fmt(percentile(l, 50), 2),
+      fmt(percentile(l, 95), 2),
+      fmt(mean(l), 2),
+      fmt(percentile(l, 0), 2),
+      fmt(percentile(l, 100), 2),
+      ratio(percentile(l, 50) / rawP50),
+      ratio(percentile(l, 95) / rawP95),
+    ];
+  });
+  return table(
+    ['side', 'p50 ms', 'p95 ms', 'mean ms', 'min ms', 'max ms', 'p50 ×raw', 'p95 ×raw'],
+    rows,
+  );
+}
+
+export function scalingTable(small: WorkloadRun, large: WorkloadRun): string {
+  const rows = small.sides.map((run) => {
+    const other = large.sides.find((s) => s.kind === run.kind);
+    const tSmall = run.wallMs;
+    const tLarge = other?.wallMs ?? Number.NaN;
+    return [
+      SIDE_LABELS[run.kind],
+      fmt(tSmall, 1),
+      `[${run.wallTimes.map((t) => fmt(t, 0)).join(' ')}]`,
+      fmt(tLarge, 1),
+      `[${(other?.wallTimes ?? []).map((t) => fmt(t, 0)).join(' ')}]`,
+      fmt(tLarge / tSmall, 2),
+    ];
+  });
+  return table(
+    [
+      'side',
+      `t(N=${small.shapeSize - 2}) ms`,
+      'runs',
+      `t(N=${large.shapeSize - 2}) ms`,
+      'runs',
+      't(large)/t(small)',
+    ],
+    rows,
+  );
+}
+
+/** Per-node calls of the busiest Redis commands (Lua-internal calls included), side by side. */
+export function commandMixTable(workload: WorkloadRun, top = 14): string {
+  const names = new Map<string, number>();
+  for (const run of workload.sides) {
+    for (const [name, calls] of run.cost.commandStats)
+      names.set(name, Math.max(names.get(name) ?? 0, calls / run.nodes));
+  }
+  const chosen = [...names.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([name]) => name);
+  const rows = chosen.map((name) => [
+    name,
+    ...workload.sides.map((run) => fmt((run.cost.commandStats.get(name) ?? 0) / run.nodes, 2)),
+  ]);
+  rows.push([
+    'total',
+    ...workload.sides.map((run) => fmt(run.cost.redisCommands / run.nodes, 2)),
+  ]);
+  return table(['command /node', ...workload.sides.map((run) => SIDE_LABELS[run.kind])], rows);
+}
+
+export function summaryTable(targets: readonly Target[], engineKinds: readonly SideKind[]): string {
+  const rows = targets.map((target) => {
+    const cells = [target.name, target.rawValue === undefined ? '' : fmt(target.rawValue, 2)];
+    for (const kind of engineKinds) {
+      const value = target.values[kind];
+      if (value === undefined || !Number.isFinite(value)) {
+        cells.push('–');
+        continue;
+      }
+      const pass = target.kind === 'min' ? value >= target.limit : value <= target.limit;
+      cells.push(`${value.toFixed(2)} ${pass ? 'PASS' : 'MISS'}`);
+    }
+    return cells;
+  });
+  return table(['target', 'raw', ...engineKinds.map((k) => SIDE_LABELS[k])], rows);
+}
+
+export function verdicts(
+  targets: readonly Target[],
+  kind: SideKind,
+): { pass: number; miss: number } {
+  let pass = 0;
+  let miss = 0;
+  for (const target of targets) {
+    const value = target.values[kind];
+    if (value === undefined || !Number.isFinite(value)) continue;
+    if (target.kind === 'min' ? value >= target.limit : value <= target.limit) pass += 1;
+    else miss += 1;
+  }
+  return { pass, miss };
+}

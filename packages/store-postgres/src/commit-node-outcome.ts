@@ -1,0 +1,164 @@
+import {
+  decideNodeOutcome,
+  ExecutionNotFoundError,
+  type ExecutionStatus,
+  type NodeOutcomeCommit,
+  type NodeOutcomeCommitResult,
+  type NodeProgress,
+  type OutcomeDecision,
+  type OutcomeSnapshot,
+} from '@spane/core';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import type { Database } from './database.ts';
+import { toRequiredJson } from './json-codec.ts';
+
+const ZERO: NodeProgress = { resolvedParents: 0, activeParents: 0 };
+
+/**
+ * Reads, under the execution's row lock, what `decideNodeOutcome` needs: the execution's status
+ * and resolved count, and the rows of the committing node and its children (never other nodes).
+ * Returns `undefined` for an unknown execution.
+ */
+async function readSnapshot(
+  trx: Transaction<Database>,
+  commit: NodeOutcomeCommit,
+): Promise<OutcomeSnapshot | undefined> {
+  // Round trip 1: the lock serializes every writer of this execution. The node rows are read by a
+  // later statement, so (in READ COMMITTED) they include what the previous lock holder committed.
+  const execution = await trx
+    .selectFrom('executions')
+    .select(['status', 'resolved_count'])
+    .where('id', '=', commit.executionId)
+    .forNoKeyUpdate()
+    .executeTakeFirst();
+  if (!execution) return undefined;
+  // Round trip 2: the node and its children, by primary key.
+  const nodeIds = [commit.nodeId, ...commit.edges.map((edge) => edge.child)];
+  const rows = await trx
+    .selectFrom('node_results')
+    .select(['node_id', 'resolved_parents', 'active_parents'])
+    .select(sql<boolean>`result is not null`.as('has_result'))
+    .where('execution_id', '=', commit.executionId)
+    .where('node_id', '=', (eb) => eb.fn.any(eb.val(nodeIds)))
+    .execute();
+  const nodes = new Map(rows.map((row) => [row.node_id, row]));
+  return {
+    status: execution.status as ExecutionStatus,
+    resolvedCount: execution.resolved_count,
+    hasResult: (id) => nodes.get(id)?.has_result ?? false,
+    progress: (id) => {
+      const row = nodes.get(id);
+      return row === undefined
+        ? ZERO
+        : { resolvedParents: row.resolved_parents, activeParents: row.active_parents };
+    },
+  };
+}
+
+/**
+ * Applies a decision's writes in one statement (data-modifying CTEs): the result, the children's
+ * counters, the held nodes, and the execution row (resolved count, status, error, version).
+ */
+async function applyDecision(
+  trx: Transaction<Database>,
+  commit: NodeOutcomeCommit,
+  decision: OutcomeDecision,
+  resultJson: string,
+): Promise<void> {
+  const executionId = commit.executionId;
+  const writes: RawBuilder<unknown>[] = [];
+  if (decision.writeResult) {
+    const insert = trx
+      .insertInto('node_results')
+      .values({
+        execution_id: executionId,
+        node_id: commit.nodeId,
+        result: resultJson,
+        failed: commit.resolution === 'failed',
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['execution_id', 'node_id'])
+          .doUpdateSet({
+            result: (eb) => eb.ref('excluded.result'),
+            failed: (eb) => eb.ref('excluded.failed'),
+            updated_at: sql`now()`,
+          })
+          .where('node_results.result', 'is', null),
+      );
+    writes.push(sql`${insert}`);
+  }
+  if (decision.progress.size > 0) {
+    const children = [...decision.progress.keys()];
+    const counters = [...decision.progress.values()];
+    const upsert = trx
+      .insertInto('node_results')
+      .columns(['execution_id', 'node_id', 'resolved_parents', 'active_parents'])
+      .expression(
+        sql`select ${executionId}, t.node_id, t.resolved, t.active from unnest(${children}::text[], ${counters.map((c) => c.resolvedParents)}::int[], ${counters.map((c) => c.activeParents)}::int[]) as t(node_id, resolved, active)`,
+      )
+      .onConflict((oc) =>
+        oc.columns(['execution_id', 'node_id']).doUpdateSet({
+          resolved_parents: (eb) => eb.ref('excluded.resolved_parents'),
+          active_parents: (eb) => eb.ref('excluded.active_parents'),
+          updated_at: sql`now()`,
+        }),
+      );
+    writes.push(sql`${upsert}`);
+  }
+  if (decision.hold.length > 0) {
+    const hold = trx
+      .insertInto('held_nodes')
+      .columns(['execution_id', 'node_id'])
+      .expression(sql`select ${executionId}, unnest(${decision.hold}::text[])`)
+      .onConflict((oc) => oc.doNothing());
+    writes.push(sql`${hold}`);
+  }
+  if (decision.writeResult || decision.transitioned !== undefined) {
+    const update = trx
+      .updateTable('executions')
+      .set((eb) => ({
+        resolved_count: decision.resolvedCount,
+        status: decision.status,
+        version: eb('version', '+', 1),
+        updated_at: sql`now()`,
+      }))
+      .$if(decision.transitioned !== undefined, (qb) => qb.set({ completed_at: sql`now()` }))
+      .$if(decision.transitioned === 'failed' && commit.error !== undefined, (qb) =>
+        qb.set({ error: commit.error ?? null }),
+      )
+      .where('id', '=', executionId);
+    writes.push(sql`${update}`);
+  }
+  const last = writes.pop();
+  if (last === undefined) return;
+  // Round trip 3: every write at once.
+  if (writes.length === 0) {
+    await last.execute(trx);
+    return;
+  }
+  const ctes = writes.map((write, i) => sql`${sql.id(`write_${i}`)} as (${write})`);
+  await sql`with ${sql.join(ctes)} ${last}`.execute(trx);
+}
+
+/**
+ * `ExecutionStore.commitNodeOutcome` on PostgreSQL: one transaction that locks the execution row,
+ * reads the node and its children, lets core's `decideNodeOutcome` decide, and applies the writes.
+ * Five round trips (BEGIN, lock, read, write, COMMIT) whatever the workflow's size.
+ */
+export async function commitNodeOutcome(
+  db: Kysely<Database>,
+  commit: NodeOutcomeCommit,
+): Promise<NodeOutcomeCommitResult> {
+  const resultJson = toRequiredJson(commit.result, 'a node result');
+  return db.transaction().execute(async (trx) => {
+    const snapshot = await readSnapshot(trx, commit);
+    if (snapshot === undefined) throw new ExecutionNotFoundError(commit.executionId);
+    const decision = decideNodeOutcome(snapshot, commit);
+    await applyDecision(trx, commit, decision, resultJson);
+    const { firstWrite, ready, skipped, held, status, transitioned } = decision;
+    return transitioned === undefined
+      ? { firstWrite, ready, skipped, held, status }
+      : { firstWrite, ready, skipped, held, status, transitioned };
+  });
+}

@@ -1,0 +1,585 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type CreateExecutionInput,
+  canTransition,
+  type ExecutionLogEntry,
+  ExecutionNotFoundError,
+  type ExecutionPage,
+  type ExecutionQuery,
+  type ExecutionResult,
+  type ExecutionSpan,
+  type ExecutionState,
+  type ExecutionStatus,
+  type ExecutionStore,
+  type ExecutionSummary,
+  isTerminalStatus,
+  type NodeOutcomeCommit,
+  type NodeOutcomeCommitResult,
+  PayloadNotFoundError,
+  type SetStatusOptions,
+  type StatusChange,
+  type StoredWorkflow,
+  VersionConflictError,
+  type WorkflowDefinition,
+  WorkflowError,
+} from '@spane/core';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { commitNodeOutcome } from './commit-node-outcome.ts';
+import type { Database } from './database.ts';
+import type { DeadLetterInput, DeadLetterQuery, DeadLetterRecord } from './dead-letter-record.ts';
+import { deleteDeadLetter, listDeadLetters, recordDeadLetter } from './dead-letters.ts';
+import { lockExecution, resultsOf, selectExecutionState } from './execution-queries.ts';
+import { contentHash, toJson, toRequiredJson } from './json-codec.ts';
+import { listExecutions } from './list-executions.ts';
+import { migrateToLatest } from './migrate.ts';
+import { openDatabase } from './open-database.ts';
+import type { CreatePostgresStoreOptions, PostgresStoreOptions } from './postgres-store-options.ts';
+import {
+  SUMMARY_COLUMNS,
+  toLogEntry,
+  toSpan,
+  toState,
+  toStoredWorkflow,
+  toSummary,
+} from './row-mappers.ts';
+import { resolveSchemaName } from './schema-name.ts';
+import { wrapDriverError } from './wrap-driver-error.ts';
+
+const SAVE_WORKFLOW_ATTEMPTS = 10;
+
+function isForeignKeyViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '23503';
+}
+
+/**
+ * A durable {@link ExecutionStore} on PostgreSQL (kysely + pg), shared by every worker and process
+ * that points at the same database and schema.
+ *
+ * Node commits are atomic (one transaction under the execution's row lock, with core's
+ * `decideNodeOutcome` deciding), results are first-write-wins, every change to an execution bumps
+ * its `version` for optimistic locking, and the history pages by an index-served keyset cursor.
+ *
+ * ```ts
+ * import { PostgresExecutionStore } from '@spane/store-postgres';
+ * const store = await PostgresExecutionStore.create({ connectionString: process.env.DATABASE_URL });
+ * // ... new WorkflowEngine({ registry, store, connection })
+ * await store.close();
+ * ```
+ *
+ * @remarks
+ * Ownership: a store made from `connectionString` owns its pool and ends it in {@link close}; a
+ * `pool` you pass in stays yours to end. The constructor does not touch the database: run
+ * {@link migrateToLatest} first, or use {@link PostgresExecutionStore.create}, which does.
+ *
+ * Values are stored as `jsonb` through `JSON.stringify`: Dates inside data come back as ISO
+ * strings, `undefined` object fields come back absent, and strings holding U+0000 are refused with
+ * {@link UnsupportedJsonError} (nothing is written). A top-level `undefined` (initial data, a
+ * payload) comes back as `undefined`.
+ */
+export class PostgresExecutionStore implements ExecutionStore {
+  /** The kysely instance the store queries through, with the store's schema applied. */
+  readonly db: Kysely<Database>;
+  /** The PostgreSQL schema that holds the tables. */
+  readonly schema: string;
+  readonly #base: Kysely<Database>;
+  readonly #ownsPool: boolean;
+  #closed = false;
+
+  /**
+   * A store on a connection string (its own pool) or on your pool. Does not run migrations.
+   * @throws `ConfigurationError` for an invalid schema name or a missing connection.
+   */
+  constructor(options: PostgresStoreOptions) {
+    this.schema = resolveSchemaName(options.schema);
+    const { db, ownsPool } = openDatabase<Database>(options);
+    this.#base = db;
+    this.#ownsPool = ownsPool;
+    this.db = db.withSchema(this.schema);
+  }
+
+  /**
+   * A ready store in one call: connects, brings the schema up to date (unless `migrate: false`),
+   * and returns the store. On failure, a pool the store created is ended before the error is thrown.
+   *
+   * ```ts
+   * const store = await PostgresExecutionStore.create({ pool, schema: 'spane' });
+   * ```
+   */
+  static async create(options: CreatePostgresStoreOptions): Promise<PostgresExecutionStore> {
+    const store = new PostgresExecutionStore(options);
+    if (options.migrate !== false) {
+      try {
+        await migrateToLatest({ db: store.#base, schema: store.schema });
+      } catch (error) {
+        await store.close();
+        throw error;
+      }
+    }
+    return store;
+  }
+
+  async saveWorkflow(
+    definition: WorkflowDefinition,
+  ): Promise<{ version: number; created: boolean }> {
+    return this.#run('saveWorkflow', async () => {
+      const json = toRequiredJson(definition, 'a workflow definition');
+      const hash = contentHash(definition);
+      // Two savers can race for the next version: the loser's insert does nothing, and it retries.
+      for (let attempt = 0; attempt < SAVE_WORKFLOW_ATTEMPTS; attempt++) {
+        const latest = await this.db
+          .selectFrom('workflows')
+          .select(['version', 'content_hash'])
+          .where('workflow_id', '=', definition.id)
+          .orderBy('version', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        if (latest?.content_hash === hash) return { version: latest.version, created: false };
+        const version = (latest?.version ?? 0) + 1;
+        const inserted = await this.db
+          .insertInto('workflows')
+          .values({ workflow_id: definition.id, version, definition: json, content_hash: hash })
+          .onConflict((oc) => oc.columns(['workflow_id', 'version']).doNothing())
+          .returning('version')
+          .executeTakeFirst();
+        if (inserted) return { version, created: true };
+      }
+      throw new WorkflowError({
+        message: `PostgreSQL store: saveWorkflow("${definition.id}") lost ${SAVE_WORKFLOW_ATTEMPTS} races for a new version`,
+        workflowId: definition.id,
+      });
+    });
+  }
+
+  async getWorkflow(workflowId: string, version?: number): Promise<StoredWorkflow | null> {
+    return this.#run('getWorkflow', async () => {
+      const row = await this.db
+        .selectFrom('workflows')
+        .select(['workflow_id', 'version', 'definition', 'created_at'])
+        .where('workflow_id', '=', workflowId)
+        .$if(version !== undefined, (qb) => qb.where('version', '=', version as number))
+        .orderBy('version', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row ? toStoredWorkflow(row) : null;
+    });
+  }
+
+  async listWorkflows(): Promise<StoredWorkflow[]> {
+    return this.#run('listWorkflows', async () => {
+      const rows = await this.db
+        .selectFrom('workflows')
+        .distinctOn('workflow_id')
+        .select(['workflow_id', 'version', 'definition', 'created_at'])
+        .orderBy('workflow_id')
+        .orderBy('version', 'desc')
+        .execute();
+      return rows.map(toStoredWorkflow);
+    });
+  }
+
+  async createExecution(
+    input: CreateExecutionInput,
+  ): Promise<{ execution: ExecutionState; created: boolean }> {
+    return this.#run('createExecution', async () => {
+      const executionId = input.executionId ?? randomUUID();
+      // Any unique violation (the id, or the idempotency key) means "it exists": return that one.
+      const inserted = await this.db
+        .insertInto('executions')
+        .values({
+          id: executionId,
+          workflow_id: input.workflowId,
+          workflow_version: input.workflowVersion,
+          status: input.status ?? 'running',
+          initial_data: toJson(input.initialData),
+          parent_execution_id: input.parentExecutionId ?? null,
+          parent_node_id: input.parentNodeId ?? null,
+          depth: input.depth ?? 0,
+          metadata: toRequiredJson(input.metadata ?? {}, 'metadata'),
+          idempotency_key: input.idempotencyKey ?? null,
+        })
+        .onConflict((oc) => oc.doNothing())
+        .returning([...SUMMARY_COLUMNS, 'initial_data'])
+        .returning(sql<boolean>`initial_data is null`.as('no_initial_data'))
+        .executeTakeFirst();
+      if (inserted) return { execution: toState({ ...inserted, node_results: {} }), created: true };
+      const existing =
+        (input.idempotencyKey === undefined
+          ? undefined
+          : await selectExecutionState(this.db)
+              .where('idempotency_key', '=', input.idempotencyKey)
+              .executeTakeFirst()) ??
+        (await selectExecutionState(this.db).where('id', '=', executionId).executeTakeFirst());
+      if (!existing) {
+        throw new WorkflowError({
+          message: `PostgreSQL store: createExecution("${executionId}") conflicted with an execution that is gone`,
+          executionId,
+        });
+      }
+      return { execution: toState(existing), created: false };
+    });
+  }
+
+  async getExecution(
+    executionId: string,
+    options: { nodeIds?: readonly string[] | undefined } = {},
+  ): Promise<ExecutionState | null> {
+    return this.#run('getExecution', async () => {
+      const row = await selectExecutionState(this.db, options.nodeIds)
+        .where('id', '=', executionId)
+        .executeTakeFirst();
+      return row ? toState(row) : null;
+    });
+  }
+
+  async setExecutionStatus(
+    executionId: string,
+    status: ExecutionStatus,
+    options: SetStatusOptions = {},
+  ): Promise<StatusChange> {
+    return this.#transaction('setExecutionStatus', async (trx) => {
+      const row = await lockExecution(trx, executionId);
+      if (!row) throw new ExecutionNotFoundError(executionId);
+      if (options.expectedVersion !== undefined && options.expectedVersion !== row.version) {
+        throw new VersionConflictError(executionId, options.expectedVersion, row.version);
+      }
+      const previous = row.status as ExecutionStatus;
+      const from = options.from;
+      if (!canTransition(previous, status) || (from !== undefined && !from.includes(previous))) {
+        return { changed: false, status: previous, previous };
+      }
+      await trx
+        .updateTable('executions')
+        .set((eb) => ({ status, version: eb('version', '+', 1), updated_at: sql`now()` }))
+        .$if(isTerminalStatus(status), (qb) => qb.set({ completed_at: sql`now()` }))
+        .$if(status === 'failed' && options.error !== undefined, (qb) =>
+          qb.set({ error: options.error ?? null }),
+        )
+        .where('id', '=', executionId)
+        .execute();
+      return { changed: true, status, previous };
+    });
+  }
+
+  async updateExecutionMetadata(
+    executionId: string,
+    patch: Record<string, unknown>,
+    options: { expectedVersion?: number | undefined } = {},
+  ): Promise<ExecutionSummary> {
+    return this.#run('updateExecutionMetadata', async () => {
+      const expected = options.expectedVersion;
+      // A key set to undefined is removed, as spreading the patch over the metadata would do.
+      const removed = Object.keys(patch).filter((key) => patch[key] === undefined);
+      const json = toRequiredJson(patch, 'a metadata patch');
+      // One statement: the row lock it takes makes concurrent merges apply one after the other.
+      const row = await this.db
+        .updateTable('executions')
+        .set((eb) => ({
+          metadata: sql`(metadata - ${removed}::text[]) || ${json}::jsonb`,
+          version: eb('version', '+', 1),
+          updated_at: sql`now()`,
+        }))
+        .where('id', '=', executionId)
+        .$if(expected !== undefined, (qb) => qb.where('version', '=', expected as number))
+        .returning(SUMMARY_COLUMNS)
+        .executeTakeFirst();
+      if (row) return toSummary(row);
+      const current = await this.db
+        .selectFrom('executions')
+        .select('version')
+        .where('id', '=', executionId)
+        .executeTakeFirst();
+      if (!current || expected === undefined) throw new ExecutionNotFoundError(executionId);
+      throw new VersionConflictError(executionId, expected, current.version);
+    });
+  }
+
+  async updateNodeResult(
+    executionId: string,
+    nodeId: string,
+    result: ExecutionResult,
+  ): Promise<boolean> {
+    const json = toRequiredJson(result, 'a node result');
+    return this.#transaction('updateNodeResult', async (trx) => {
+      if (!(await lockExecution(trx, executionId))) throw new ExecutionNotFoundError(executionId);
+      const written = await trx
+        .insertInto('node_results')
+        .values({ execution_id: executionId, node_id: nodeId, result: json })
+        .onConflict((oc) =>
+          oc
+            .columns(['execution_id', 'node_id'])
+            .doUpdateSet({ result: (eb) => eb.ref('excluded.result'), updated_at: sql`now()` })
+            .where('node_results.result', 'is', null),
+        )
+        .returning('node_id')
+        .executeTakeFirst();
+      if (!written) return false;
+      await trx
+        .updateTable('executions')
+        .set((eb) => ({ version: eb('version', '+', 1), updated_at: sql`now()` }))
+        .where('id', '=', executionId)
+        .execute();
+      return true;
+    });
+  }
+
+  async getNodeResults(
+    executionId: string,
+    nodeIds: readonly string[],
+  ): Promise<Record<string, ExecutionResult>> {
+    return this.#run('getNodeResults', async () => {
+      const row = await this.db
+        .selectFrom('executions')
+        .select((eb) => resultsOf(eb, nodeIds).as('node_results'))
+        .where('id', '=', executionId)
+        .executeTakeFirst();
+      if (!row) throw new ExecutionNotFoundError(executionId);
+      return (row.node_results ?? {}) as Record<string, ExecutionResult>;
+    });
+  }
+
+  /**
+   * Commits a node's outcome atomically: locks the execution row, reads the node and its
+   * children, lets core's `decideNodeOutcome` decide, and applies the writes; five round trips
+   * (BEGIN, lock, read, write, COMMIT) however large the workflow.
+   */
+  async commitNodeOutcome(commit: NodeOutcomeCommit): Promise<NodeOutcomeCommitResult> {
+    return this.#run('commitNodeOutcome', () => commitNodeOutcome(this.db, commit));
+  }
+
+  async holdNodes(executionId: string, nodeIds: readonly string[]): Promise<boolean> {
+    return this.#transaction('holdNodes', async (trx) => {
+      const row = await lockExecution(trx, executionId);
+      if (!row) throw new ExecutionNotFoundError(executionId);
+      if (row.status !== 'paused') return false;
+      if (nodeIds.length > 0) {
+        await trx
+          .insertInto('held_nodes')
+          .columns(['execution_id', 'node_id'])
+          .expression(sql`select ${executionId}, unnest(${[...nodeIds]}::text[])`)
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+      }
+      return true;
+    });
+  }
+
+  async resumeExecution(
+    executionId: string,
+  ): Promise<{ changed: boolean; status: ExecutionStatus; held: string[] }> {
+    return this.#transaction('resumeExecution', async (trx) => {
+      const row = await lockExecution(trx, executionId);
+      if (!row) throw new ExecutionNotFoundError(executionId);
+      if (row.status !== 'paused') {
+        return { changed: false, status: row.status as ExecutionStatus, held: [] };
+      }
+      await trx
+        .updateTable('executions')
+        .set((eb) => ({
+          status: 'running',
+          version: eb('version', '+', 1),
+          updated_at: sql`now()`,
+        }))
+        .where('id', '=', executionId)
+        .execute();
+      const held = await trx
+        .deleteFrom('held_nodes')
+        .where('execution_id', '=', executionId)
+        .returning('node_id')
+        .execute();
+      return { changed: true, status: 'running', held: held.map((h) => h.node_id) };
+    });
+  }
+
+  async reopenNode(executionId: string, nodeId: string): Promise<boolean> {
+    return this.#transaction('reopenNode', async (trx) => {
+      const row = await lockExecution(trx, executionId);
+      if (row?.status !== 'failed') return false;
+      // Only a result that failed the execution is removed; its readiness counters stay.
+      const reopened = await trx
+        .updateTable('node_results')
+        .set({ result: null, failed: false, updated_at: sql`now()` })
+        .where('execution_id', '=', executionId)
+        .where('node_id', '=', nodeId)
+        .where('failed', '=', true)
+        .returning('node_id')
+        .executeTakeFirst();
+      if (!reopened) return false;
+      await trx
+        .updateTable('executions')
+        .set((eb) => ({
+          status: 'running',
+          error: null,
+          completed_at: null,
+          version: eb('version', '+', 1),
+          updated_at: sql`now()`,
+        }))
+        .where('id', '=', executionId)
+        .execute();
+      return true;
+    });
+  }
+
+  async listExecutions(query: ExecutionQuery = {}): Promise<ExecutionPage> {
+    return this.#run('listExecutions', () => listExecutions(this.db, query));
+  }
+
+  async getExecutionsByWorkflow(
+    workflowId: string,
+    options: Omit<ExecutionQuery, 'workflowId'> = {},
+  ): Promise<ExecutionPage> {
+    return this.listExecutions({ ...options, workflowId });
+  }
+
+  /** Appends a log line. A line for an unknown execution is dropped; a repeated `id` is kept once. */
+  async addLog(entry: ExecutionLogEntry): Promise<void> {
+    return this.#run('addLog', async () => {
+      const values = {
+        id: entry.id ?? randomUUID(),
+        execution_id: entry.executionId,
+        node_id: entry.nodeId ?? null,
+        level: entry.level,
+        message: entry.message,
+        data: toJson(entry.data),
+        timestamp: entry.timestamp,
+      };
+      try {
+        await this.db
+          .insertInto('logs')
+          .values(values)
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute();
+      } catch (error) {
+        if (!isForeignKeyViolation(error)) throw error;
+      }
+    });
+  }
+
+  async getLogs(executionId: string): Promise<ExecutionLogEntry[]> {
+    return this.#run('getLogs', async () => {
+      const rows = await this.db
+        .selectFrom('logs')
+        .select(['id', 'execution_id', 'node_id', 'level', 'message', 'data', 'timestamp'])
+        .where('execution_id', '=', executionId)
+        .orderBy('timestamp')
+        .orderBy('seq')
+        .execute();
+      return rows.map(toLogEntry);
+    });
+  }
+
+  /** Records or replaces a span (by execution and `spanId`). A span of an unknown execution is dropped. */
+  async addSpan(span: ExecutionSpan): Promise<void> {
+    return this.#run('addSpan', async () => {
+      const values = {
+        execution_id: span.executionId,
+        span_id: span.spanId,
+        parent_span_id: span.parentSpanId ?? null,
+        node_id: span.nodeId ?? null,
+        name: span.name,
+        status: span.status,
+        start_time: span.startTime,
+        end_time: span.endTime ?? null,
+        attributes: toJson(span.attributes),
+      };
+      const { execution_id: _e, span_id: _s, ...changes } = values;
+      try {
+        await this.db
+          .insertInto('spans')
+          .values(values)
+          .onConflict((oc) => oc.columns(['execution_id', 'span_id']).doUpdateSet(changes))
+          .execute();
+      } catch (error) {
+        if (!isForeignKeyViolation(error)) throw error;
+      }
+    });
+  }
+
+  async getTrace(executionId: string): Promise<ExecutionSpan[]> {
+    return this.#run('getTrace', async () => {
+      const rows = await this.db
+        .selectFrom('spans')
+        .selectAll()
+        .where('execution_id', '=', executionId)
+        .orderBy('start_time')
+        .orderBy('span_id')
+        .execute();
+      return rows.map(toSpan);
+    });
+  }
+
+  /** Keeps a value in the `payloads` table and returns its reference (a UUID). */
+  async putPayload(executionId: string, value: unknown): Promise<string> {
+    return this.#run('putPayload', async () => {
+      const reference = randomUUID();
+      try {
+        await this.db
+          .insertInto('payloads')
+          .values({ reference, execution_id: executionId, value: toJson(value) })
+          .execute();
+      } catch (error) {
+        if (isForeignKeyViolation(error)) throw new ExecutionNotFoundError(executionId);
+        throw error;
+      }
+      return reference;
+    });
+  }
+
+  async getPayload(reference: string): Promise<unknown> {
+    return this.#run('getPayload', async () => {
+      const row = await this.db
+        .selectFrom('payloads')
+        .select('value')
+        .select(sql<boolean>`value is null`.as('missing'))
+        .where('reference', '=', reference)
+        .executeTakeFirst();
+      if (!row) throw new PayloadNotFoundError(reference);
+      return row.missing ? undefined : row.value;
+    });
+  }
+
+  /**
+   * Records a node job that exhausted its attempts. Outside the `ExecutionStore` port: the queue
+   * holds the dead-letter jobs; this is their durable record, for listings and audits.
+   */
+  async recordDeadLetter(input: DeadLetterInput): Promise<DeadLetterRecord> {
+    return this.#run('recordDeadLetter', () => recordDeadLetter(this.db, input));
+  }
+
+  /** Dead-letter records, newest first (default 100, at most 1000), optionally of one execution. */
+  async listDeadLetters(query: DeadLetterQuery = {}): Promise<DeadLetterRecord[]> {
+    return this.#run('listDeadLetters', () => listDeadLetters(this.db, query));
+  }
+
+  /** Deletes a dead-letter record (after a retry, or to discard it). Returns whether it existed. */
+  async deleteDeadLetter(id: string): Promise<boolean> {
+    return this.#run('deleteDeadLetter', () => deleteDeadLetter(this.db, id));
+  }
+
+  async ping(): Promise<void> {
+    return this.#run('ping', async () => {
+      await sql`select 1`.execute(this.db);
+    });
+  }
+
+  /** Ends the pool the store created; a pool passed in is left open (it is the caller's). Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#ownsPool) await this.#base.destroy();
+  }
+
+  async #run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw wrapDriverError(error, operation);
+    }
+  }
+
+  async #transaction<T>(
+    operation: string,
+    fn: (trx: Transaction<Database>) => Promise<T>,
+  ): Promise<T> {
+    return this.#run(operation, () => this.db.transaction().execute(fn));
+  }
+}

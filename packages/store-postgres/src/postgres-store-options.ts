@@ -1,0 +1,38 @@
+import type { PostgresPool } from 'kysely';
+
+/**
+ * Where the store connects: a connection string, or a `pg.Pool` you already have.
+ *
+ * @remarks
+ * Ownership: with `connectionString` the store creates its pool and ends it in `close()`. A `pool`
+ * you pass in stays yours: `close()` leaves it open, and you end it when you are done.
+ */
+export type PostgresConnectionOptions =
+  | {
+      /** A `postgres://` URL. The store creates a pool for it and ends that pool in `close()`. */
+      connectionString: string;
+      pool?: undefined;
+    }
+  | {
+      /**
+       * Your `pg.Pool` (any pool kysely's `PostgresDialect` accepts). The store borrows clients
+       * from it and never ends it.
+       */
+      pool: PostgresPool;
+      connectionString?: undefined;
+    };
+
+/** Options of {@link PostgresExecutionStore}: a connection plus where the tables live. */
+export type PostgresStoreOptions = PostgresConnectionOptions & {
+  /**
+   * The PostgreSQL schema that holds the store's tables (created by the migrations when missing).
+   * Letters, digits, `_` and `$`, at most 63 characters. Default is `spane`.
+   */
+  schema?: string | undefined;
+};
+
+/** Options of {@link PostgresExecutionStore.create}. */
+export type CreatePostgresStoreOptions = PostgresStoreOptions & {
+  /** Bring the schema up to date before returning the store (see `migrateToLatest`). Default is `true`. */
+  migrate?: boolean | undefined;
+};
