@@ -144,21 +144,27 @@ async function applyDecision(
 /**
  * `ExecutionStore.commitNodeOutcome` on PostgreSQL: one transaction that locks the execution row,
  * reads the node and its children, lets core's `decideNodeOutcome` decide, and applies the writes.
- * Five round trips (BEGIN, lock, read, write, COMMIT) whatever the workflow's size.
+ * Five round trips (BEGIN, lock, read, write, COMMIT) whatever the workflow's size; four when a
+ * repeated commit has nothing to write.
  */
 export async function commitNodeOutcome(
   db: Kysely<Database>,
   commit: NodeOutcomeCommit,
 ): Promise<NodeOutcomeCommitResult> {
   const resultJson = toRequiredJson(commit.result, 'a node result');
-  return db.transaction().execute(async (trx) => {
-    const snapshot = await readSnapshot(trx, commit);
-    if (snapshot === undefined) throw new ExecutionNotFoundError(commit.executionId);
-    const decision = decideNodeOutcome(snapshot, commit);
-    await applyDecision(trx, commit, decision, resultJson);
-    const { firstWrite, ready, skipped, held, status, transitioned } = decision;
-    return transitioned === undefined
-      ? { firstWrite, ready, skipped, held, status }
-      : { firstWrite, ready, skipped, held, status, transitioned };
-  });
+  // READ COMMITTED whatever the server's default: the read after the lock must see the previous
+  // lock holder's writes (under REPEATABLE READ it would fail with a serialization error instead).
+  return db
+    .transaction()
+    .setIsolationLevel('read committed')
+    .execute(async (trx) => {
+      const snapshot = await readSnapshot(trx, commit);
+      if (snapshot === undefined) throw new ExecutionNotFoundError(commit.executionId);
+      const decision = decideNodeOutcome(snapshot, commit);
+      await applyDecision(trx, commit, decision, resultJson);
+      const { firstWrite, ready, skipped, held, status, transitioned } = decision;
+      return transitioned === undefined
+        ? { firstWrite, ready, skipped, held, status }
+        : { firstWrite, ready, skipped, held, status, transitioned };
+    });
 }

@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from './database.ts';
 import type { DeadLetterInput, DeadLetterQuery, DeadLetterRecord } from './dead-letter-record.ts';
 import { toJson } from './json-codec.ts';
+import { pageSize } from './page-size.ts';
 import { toDeadLetter } from './row-mappers.ts';
 
 const COLUMNS = [
@@ -42,7 +43,7 @@ export async function listDeadLetters(
   db: Kysely<Database>,
   query: DeadLetterQuery,
 ): Promise<DeadLetterRecord[]> {
-  const limit = Math.min(Math.max(Math.trunc(query.limit ?? 100), 1), 1000);
+  const limit = pageSize(query.limit, 100);
   const rows = await db
     .selectFrom('dead_letters')
     .select([...COLUMNS, 'created_at'])

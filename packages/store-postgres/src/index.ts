@@ -22,9 +22,9 @@ export type {
   WorkflowTable,
 } from './database.ts';
 export type { DeadLetterInput, DeadLetterQuery, DeadLetterRecord } from './dead-letter-record.ts';
-export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './list-executions.ts';
 export { type MigrateOptions, type MigrationSummary, migrateToLatest } from './migrate.ts';
 export { MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from './migration-provider.ts';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page-size.ts';
 export { PostgresExecutionStore } from './postgres-execution-store.ts';
 export type {
   CreatePostgresStoreOptions,

@@ -2,12 +2,8 @@ import type { ExecutionPage, ExecutionQuery, ExecutionStatus } from '@spane/core
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
+import { DEFAULT_PAGE_SIZE, pageSize } from './page-size.ts';
 import { SUMMARY_COLUMNS, toSummary } from './row-mappers.ts';
-
-/** Default page size of the history. */
-export const DEFAULT_PAGE_SIZE = 50;
-/** Largest page size of the history. */
-export const MAX_PAGE_SIZE = 1000;
 
 /**
  * `ExecutionStore.listExecutions` on PostgreSQL: newest first by `(started_at, seq)`, a keyset
@@ -17,7 +13,7 @@ export async function listExecutions(
   db: Kysely<Database>,
   query: ExecutionQuery,
 ): Promise<ExecutionPage> {
-  const limit = Math.min(Math.max(Math.trunc(query.limit ?? DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE);
+  const limit = pageSize(query.limit, DEFAULT_PAGE_SIZE);
   const statuses =
     query.status === undefined ? undefined : ([] as ExecutionStatus[]).concat(query.status);
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);

@@ -1,3 +1,4 @@
+import { ConfigurationError } from '@spane/core';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { PostgresConnectionOptions } from './postgres-store-options.ts';
@@ -11,7 +12,7 @@ export interface OpenedDatabase<DB> {
 /**
  * Opens kysely on a caller's pool or on a new pool for a connection string. Our own pool gets an
  * `error` listener: an idle client that loses its connection is dropped by the pool, and without a
- * listener that event would crash the process.
+ * listener that event would crash the process. Throws `ConfigurationError` when neither is given.
  */
 export function openDatabase<DB>(options: PostgresConnectionOptions): OpenedDatabase<DB> {
   if (options.pool !== undefined) {
@@ -19,6 +20,11 @@ export function openDatabase<DB>(options: PostgresConnectionOptions): OpenedData
       db: new Kysely<DB>({ dialect: new PostgresDialect({ pool: options.pool }) }),
       ownsPool: false,
     };
+  }
+  if (typeof options.connectionString !== 'string' || options.connectionString === '') {
+    throw new ConfigurationError(
+      'PostgreSQL store: pass either `connectionString` or `pool` (a pg.Pool)',
+    );
   }
   const pool = new pg.Pool({ connectionString: options.connectionString });
   pool.on('error', () => {});

@@ -15,7 +15,6 @@ import {
   isTerminalStatus,
   type NodeOutcomeCommit,
   type NodeOutcomeCommitResult,
-  PayloadNotFoundError,
   type SetStatusOptions,
   type StatusChange,
   type StoredWorkflow,
@@ -29,27 +28,17 @@ import type { Database } from './database.ts';
 import type { DeadLetterInput, DeadLetterQuery, DeadLetterRecord } from './dead-letter-record.ts';
 import { deleteDeadLetter, listDeadLetters, recordDeadLetter } from './dead-letters.ts';
 import { lockExecution, resultsOf, selectExecutionState } from './execution-queries.ts';
-import { contentHash, toJson, toRequiredJson } from './json-codec.ts';
+import { toJson, toRequiredJson } from './json-codec.ts';
 import { listExecutions } from './list-executions.ts';
+import { addLog, addSpan, getLogs, getTrace } from './logs-and-spans.ts';
 import { migrateToLatest } from './migrate.ts';
 import { openDatabase } from './open-database.ts';
+import { getPayload, putPayload } from './payloads.ts';
 import type { CreatePostgresStoreOptions, PostgresStoreOptions } from './postgres-store-options.ts';
-import {
-  SUMMARY_COLUMNS,
-  toLogEntry,
-  toSpan,
-  toState,
-  toStoredWorkflow,
-  toSummary,
-} from './row-mappers.ts';
+import { SUMMARY_COLUMNS, toState, toSummary } from './row-mappers.ts';
 import { resolveSchemaName } from './schema-name.ts';
+import { getWorkflow, listWorkflows, saveWorkflow } from './workflow-versions.ts';
 import { wrapDriverError } from './wrap-driver-error.ts';
-
-const SAVE_WORKFLOW_ATTEMPTS = 10;
-
-function isForeignKeyViolation(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === '23503';
-}
 
 /**
  * A durable {@link ExecutionStore} on PostgreSQL (kysely + pg), shared by every worker and process
@@ -121,60 +110,15 @@ export class PostgresExecutionStore implements ExecutionStore {
   async saveWorkflow(
     definition: WorkflowDefinition,
   ): Promise<{ version: number; created: boolean }> {
-    return this.#run('saveWorkflow', async () => {
-      const json = toRequiredJson(definition, 'a workflow definition');
-      const hash = contentHash(definition);
-      // Two savers can race for the next version: the loser's insert does nothing, and it retries.
-      for (let attempt = 0; attempt < SAVE_WORKFLOW_ATTEMPTS; attempt++) {
-        const latest = await this.db
-          .selectFrom('workflows')
-          .select(['version', 'content_hash'])
-          .where('workflow_id', '=', definition.id)
-          .orderBy('version', 'desc')
-          .limit(1)
-          .executeTakeFirst();
-        if (latest?.content_hash === hash) return { version: latest.version, created: false };
-        const version = (latest?.version ?? 0) + 1;
-        const inserted = await this.db
-          .insertInto('workflows')
-          .values({ workflow_id: definition.id, version, definition: json, content_hash: hash })
-          .onConflict((oc) => oc.columns(['workflow_id', 'version']).doNothing())
-          .returning('version')
-          .executeTakeFirst();
-        if (inserted) return { version, created: true };
-      }
-      throw new WorkflowError({
-        message: `PostgreSQL store: saveWorkflow("${definition.id}") lost ${SAVE_WORKFLOW_ATTEMPTS} races for a new version`,
-        workflowId: definition.id,
-      });
-    });
+    return this.#run('saveWorkflow', () => saveWorkflow(this.db, definition));
   }
 
   async getWorkflow(workflowId: string, version?: number): Promise<StoredWorkflow | null> {
-    return this.#run('getWorkflow', async () => {
-      const row = await this.db
-        .selectFrom('workflows')
-        .select(['workflow_id', 'version', 'definition', 'created_at'])
-        .where('workflow_id', '=', workflowId)
-        .$if(version !== undefined, (qb) => qb.where('version', '=', version as number))
-        .orderBy('version', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      return row ? toStoredWorkflow(row) : null;
-    });
+    return this.#run('getWorkflow', () => getWorkflow(this.db, workflowId, version));
   }
 
   async listWorkflows(): Promise<StoredWorkflow[]> {
-    return this.#run('listWorkflows', async () => {
-      const rows = await this.db
-        .selectFrom('workflows')
-        .distinctOn('workflow_id')
-        .select(['workflow_id', 'version', 'definition', 'created_at'])
-        .orderBy('workflow_id')
-        .orderBy('version', 'desc')
-        .execute();
-      return rows.map(toStoredWorkflow);
-    });
+    return this.#run('listWorkflows', () => listWorkflows(this.db));
   }
 
   async createExecution(
@@ -430,111 +374,31 @@ export class PostgresExecutionStore implements ExecutionStore {
     return this.listExecutions({ ...options, workflowId });
   }
 
-  /** Appends a log line. A line for an unknown execution is dropped; a repeated `id` is kept once. */
+  /** Appends a log line. A line of an unknown execution is dropped; a repeated `id` is kept once. */
   async addLog(entry: ExecutionLogEntry): Promise<void> {
-    return this.#run('addLog', async () => {
-      const values = {
-        id: entry.id ?? randomUUID(),
-        execution_id: entry.executionId,
-        node_id: entry.nodeId ?? null,
-        level: entry.level,
-        message: entry.message,
-        data: toJson(entry.data),
-        timestamp: entry.timestamp,
-      };
-      try {
-        await this.db
-          .insertInto('logs')
-          .values(values)
-          .onConflict((oc) => oc.column('id').doNothing())
-          .execute();
-      } catch (error) {
-        if (!isForeignKeyViolation(error)) throw error;
-      }
-    });
+    return this.#run('addLog', () => addLog(this.db, entry));
   }
 
   async getLogs(executionId: string): Promise<ExecutionLogEntry[]> {
-    return this.#run('getLogs', async () => {
-      const rows = await this.db
-        .selectFrom('logs')
-        .select(['id', 'execution_id', 'node_id', 'level', 'message', 'data', 'timestamp'])
-        .where('execution_id', '=', executionId)
-        .orderBy('timestamp')
-        .orderBy('seq')
-        .execute();
-      return rows.map(toLogEntry);
-    });
+    return this.#run('getLogs', () => getLogs(this.db, executionId));
   }
 
   /** Records or replaces a span (by execution and `spanId`). A span of an unknown execution is dropped. */
   async addSpan(span: ExecutionSpan): Promise<void> {
-    return this.#run('addSpan', async () => {
-      const values = {
-        execution_id: span.executionId,
-        span_id: span.spanId,
-        parent_span_id: span.parentSpanId ?? null,
-        node_id: span.nodeId ?? null,
-        name: span.name,
-        status: span.status,
-        start_time: span.startTime,
-        end_time: span.endTime ?? null,
-        attributes: toJson(span.attributes),
-      };
-      const { execution_id: _e, span_id: _s, ...changes } = values;
-      try {
-        await this.db
-          .insertInto('spans')
-          .values(values)
-          .onConflict((oc) => oc.columns(['execution_id', 'span_id']).doUpdateSet(changes))
-          .execute();
-      } catch (error) {
-        if (!isForeignKeyViolation(error)) throw error;
-      }
-    });
+    return this.#run('addSpan', () => addSpan(this.db, span));
   }
 
   async getTrace(executionId: string): Promise<ExecutionSpan[]> {
-    return this.#run('getTrace', async () => {
-      const rows = await this.db
-        .selectFrom('spans')
-        .selectAll()
-        .where('execution_id', '=', executionId)
-        .orderBy('start_time')
-        .orderBy('span_id')
-        .execute();
-      return rows.map(toSpan);
-    });
+    return this.#run('getTrace', () => getTrace(this.db, executionId));
   }
 
-  /** Keeps a value in the `payloads` table and returns its reference (a UUID). */
+  /** Keeps a large value in the `payloads` table; returns its reference (a UUID). */
   async putPayload(executionId: string, value: unknown): Promise<string> {
-    return this.#run('putPayload', async () => {
-      const reference = randomUUID();
-      try {
-        await this.db
-          .insertInto('payloads')
-          .values({ reference, execution_id: executionId, value: toJson(value) })
-          .execute();
-      } catch (error) {
-        if (isForeignKeyViolation(error)) throw new ExecutionNotFoundError(executionId);
-        throw error;
-      }
-      return reference;
-    });
+    return this.#run('putPayload', () => putPayload(this.db, executionId, value));
   }
 
   async getPayload(reference: string): Promise<unknown> {
-    return this.#run('getPayload', async () => {
-      const row = await this.db
-        .selectFrom('payloads')
-        .select('value')
-        .select(sql<boolean>`value is null`.as('missing'))
-        .where('reference', '=', reference)
-        .executeTakeFirst();
-      if (!row) throw new PayloadNotFoundError(reference);
-      return row.missing ? undefined : row.value;
-    });
+    return this.#run('getPayload', () => getPayload(this.db, reference));
   }
 
   /**
@@ -569,6 +433,12 @@ export class PostgresExecutionStore implements ExecutionStore {
   }
 
   async #run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    if (this.#closed) {
+      throw new WorkflowError({
+        message: `PostgreSQL store: ${operation} called after close()`,
+        retryable: false,
+      });
+    }
     try {
       return await fn();
     } catch (error) {
@@ -576,10 +446,17 @@ export class PostgresExecutionStore implements ExecutionStore {
     }
   }
 
+  /**
+   * Runs `fn` in a READ COMMITTED transaction (whatever the server's default), wrapped like
+   * {@link PostgresExecutionStore.#run}: each statement after the row lock sees what the previous
+   * holder of the lock committed.
+   */
   async #transaction<T>(
     operation: string,
     fn: (trx: Transaction<Database>) => Promise<T>,
   ): Promise<T> {
-    return this.#run(operation, () => this.db.transaction().execute(fn));
+    return this.#run(operation, () =>
+      this.db.transaction().setIsolationLevel('read committed').execute(fn),
+    );
   }
 }

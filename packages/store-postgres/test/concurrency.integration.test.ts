@@ -1,4 +1,5 @@
 import { type ExecutionStore, VersionConflictError } from '@spane/core';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresExecutionStore } from '../src/index.ts';
 import { createTestStore, databaseUrl } from './support/test-database.ts';
@@ -57,6 +58,34 @@ describe('postgres: concurrent writers', () => {
       .where('node_id', '=', 'join')
       .executeTakeFirstOrThrow();
     expect(counters).toEqual({ resolved_parents: 20, active_parents: 1 });
+  });
+
+  it('stays correct on a pool whose sessions default to SERIALIZABLE', async () => {
+    const pool = new pg.Pool({
+      connectionString: databaseUrl(),
+      options: '-c default_transaction_isolation=serializable',
+    });
+    const strict = new PostgresExecutionStore({ pool, schema: store.schema });
+    try {
+      const { executionId } = await newExecution(strict);
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          strict.commitNodeOutcome({
+            executionId,
+            nodeId: `p${i}`,
+            result: { success: true },
+            resolution: 'resolved',
+            edges: [{ child: 'join', active: true, parentCount: 20 }],
+            totalNodes: 21,
+          }),
+        ),
+      );
+      expect(results.flatMap((r) => r.ready)).toEqual(['join']);
+      expect((await strict.getExecution(executionId))?.resolvedCount).toBe(20);
+    } finally {
+      await strict.close();
+      await pool.end();
+    }
   });
 
   it('detects completion exactly once when the last nodes race', async () => {
