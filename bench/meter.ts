@@ -104,6 +104,16 @@ export class Meter {
     };
   }
 
+  /** Deletes every key under a queue prefix (outside any measured window). */
+  async deletePrefix(prefix: string): Promise<void> {
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.#admin.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await this.#admin.unlink(...keys);
+    } while (cursor !== '0');
+  }
+
   async close(): Promise<void> {
     await this.#admin.quit().catch(() => undefined);
   }

@@ -3,7 +3,8 @@
  *
  *   node --conditions=@spane/source --cpu-prof --cpu-prof-dir=/tmp/prof bench/profile.ts engine chain3 10
  *
- * Arguments: side (raw | engine | engine-default), workload (chain3 | diamond | wide1000), rounds.
+ * Arguments: side (raw | raw-single | engine | engine-default), workload (chain3 | diamond | wide1000
+ * | latency: 200 single chain3 executions one at a time), rounds.
  */
 import { RawBullmqSide } from './raw-bullmq.ts';
 import { startBenchRedis } from './redis-server.ts';
@@ -16,33 +17,38 @@ const shapes = {
   chain3: { shape: chainShape(3), count: 2000 },
   diamond: { shape: fanShape('diamond', 10), count: 500 },
   wide1000: { shape: fanShape('wide1000', 1000), count: 1 },
+  latency: { shape: chainShape(3), count: 200 },
 };
 const chosen = shapes[workload as keyof typeof shapes];
 if (!chosen) throw new Error(`unknown workload ${workload}`);
 const redis = await startBenchRedis();
 const prefix = `prof-${Date.now()}`;
-const side: Side =
-  kind === 'raw'
-    ? new RawBullmqSide({
-        url: redis.url,
-        prefix,
-        shapes: [chosen.shape],
-        concurrency: 50,
-        joins: 'memory',
-      })
-    : new SpaneEngineSide({
-        url: redis.url,
-        prefix,
-        shapes: [chosen.shape],
-        concurrency: 50,
-        config: kind === 'engine' ? { traces: false } : {},
-      });
+const side: Side = kind.startsWith('raw')
+  ? new RawBullmqSide({
+      url: redis.url,
+      prefix,
+      shapes: [chosen.shape],
+      concurrency: 50,
+      joins: 'memory',
+      entries: kind === 'raw-single' ? 'single' : 'bulk',
+    })
+  : new SpaneEngineSide({
+      url: redis.url,
+      prefix,
+      shapes: [chosen.shape],
+      concurrency: 50,
+      config: kind === 'engine' ? { traces: false } : {},
+    });
 try {
   await side.start();
   const before = process.cpuUsage();
   const t0 = performance.now();
   const rounds = Number(roundsArg);
-  for (let r = 0; r < rounds; r++) await side.runMany(chosen.shape, chosen.count);
+  for (let r = 0; r < rounds; r++) {
+    if (workload === 'latency')
+      for (let i = 0; i < chosen.count; i++) await side.runOne(chosen.shape);
+    else await side.runMany(chosen.shape, chosen.count);
+  }
   const nodes = rounds * chosen.count * chosen.shape.size;
   const cpu = process.cpuUsage(before);
   const ms = performance.now() - t0;

@@ -14,6 +14,12 @@ import { Completions, type Side } from './side.ts';
 /** Where join counters live: in this process, or in Redis (`INCR`, safe across processes). */
 export type JoinCounting = 'memory' | 'redis';
 
+/**
+ * How `runMany` enqueues the entry jobs: `addBulk` in batches of 1000 (what a competent user
+ * does), or one `add` per execution (what `enqueueBulkWorkflows` does today; for comparison).
+ */
+export type EntryAdds = 'bulk' | 'single';
+
 interface RawJobData {
   /** Shape (workflow) id. */
   s: string;
@@ -40,6 +46,7 @@ export class RawBullmqSide implements Side {
   readonly #prefix: string;
   readonly #concurrency: number;
   readonly #joins: JoinCounting;
+  readonly #entries: EntryAdds;
   readonly #shapes = new Map<string, Shape>();
   readonly #pending = new Map<string, number>();
   readonly #done = new Completions();
@@ -53,11 +60,13 @@ export class RawBullmqSide implements Side {
     shapes: readonly Shape[];
     concurrency: number;
     joins: JoinCounting;
+    entries?: EntryAdds | undefined;
   }) {
     this.#url = options.url;
     this.#prefix = options.prefix;
     this.#concurrency = options.concurrency;
     this.#joins = options.joins;
+    this.#entries = options.entries ?? 'bulk';
     for (const shape of options.shapes) this.#shapes.set(shape.id, shape);
   }
 
@@ -92,7 +101,11 @@ export class RawBullmqSide implements Side {
       }
     }
     const queue = this.#queue as Queue<RawJobData>;
-    for (let at = 0; at < jobs.length; at += 1000) await queue.addBulk(jobs.slice(at, at + 1000));
+    if (this.#entries === 'single') {
+      await Promise.all(jobs.map((job) => queue.add(job.name, job.data, job.opts)));
+    } else {
+      for (let at = 0; at < jobs.length; at += 1000) await queue.addBulk(jobs.slice(at, at + 1000));
+    }
     await done;
   }
 

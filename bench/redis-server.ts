@@ -133,6 +133,15 @@ export async function startBenchRedis(): Promise<BenchRedis> {
     cleanupDir();
   };
   process.once('exit', killNow);
+  // Ctrl-C / SIGTERM: stop the server and wait for it, so it is reaped (not left a zombie).
+  const onSignal = (signal: NodeJS.Signals) => {
+    const code = signal === 'SIGINT' ? 130 : 143;
+    if (!isAlive(child)) process.exit(code);
+    child.once('exit', () => process.exit(code));
+    child.kill('SIGKILL');
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   // The watchdog: when this process dies its end of the pipe closes, `read` returns, redis goes.
   const watchdog = spawn(
     'sh',
@@ -161,6 +170,8 @@ export async function startBenchRedis(): Promise<BenchRedis> {
       if (stopped) return;
       stopped = true;
       process.removeListener('exit', killNow);
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
       if (isAlive(child)) {
         const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
         child.kill('SIGTERM');

@@ -138,7 +138,7 @@ export function throughputTable(workloads: readonly WorkloadRun[]): string {
     [
       'workload',
       'side',
-      'nodes',
+      'nodes Σ',
       'wall ms',
       'nodes/s',
       '×raw',
@@ -217,10 +217,7 @@ export function commandMixTable(workload: WorkloadRun, top = 14): string {
     name,
     ...workload.sides.map((run) => fmt((run.cost.commandStats.get(name) ?? 0) / run.nodes, 2)),
   ]);
-  rows.push([
-    'total',
-    ...workload.sides.map((run) => fmt(run.cost.redisCommands / run.nodes, 2)),
-  ]);
+  rows.push(['total', ...workload.sides.map((run) => fmt(run.cost.redisCommands / run.nodes, 2))]);
   return table(['command /node', ...workload.sides.map((run) => SIDE_LABELS[run.kind])], rows);
 }
 

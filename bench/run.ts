@@ -10,7 +10,7 @@ import os from 'node:os';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { type Cost, Meter, sumCosts } from './meter.ts';
-import { type JoinCounting, RawBullmqSide } from './raw-bullmq.ts';
+import { type EntryAdds, type JoinCounting, RawBullmqSide } from './raw-bullmq.ts';
 import { startBenchRedis } from './redis-server.ts';
 import {
   commandMixTable,
@@ -44,10 +44,11 @@ if (flag('help') || flag('h')) {
   console.log(
     [
       'usage: pnpm bench [-- options]',
-      '  --quick             small counts (smoke run, ~20 s)',
+      '  --quick             small counts (smoke run, ~5–10 s)',
       '  --no-default        skip the engine with its default config (traces on)',
       '  --raw-joins=redis   raw side counts join arrivals with Redis INCR (default: in process)',
-      '  --rounds=N          rounds of chain3 and diamond per side, interleaved; median wall time (default 3, quick 1)',
+      '  --raw-entries=single  raw side adds entry jobs with one add() each (default: addBulk)',
+      '  --rounds=N          rounds of chain3 and diamond per side, interleaved; median wall time (default 5, quick 1)',
       '  --json=FILE         also write every figure as JSON',
       'REDIS_URL=redis://…   use that Redis instead of starting a private redis-server',
     ].join('\n'),
@@ -57,7 +58,7 @@ if (flag('help') || flag('h')) {
 const unknown = args.filter(
   (a) =>
     !['--quick', '--no-default', '--help', '-h'].includes(a) &&
-    !/^--(raw-joins|rounds|json)=/.test(a),
+    !/^--(raw-joins|raw-entries|rounds|json)=/.test(a),
 );
 if (unknown.length > 0) {
   console.error(`unknown option(s): ${unknown.join(' ')} (try --help)`);
@@ -68,11 +69,21 @@ const QUICK = flag('quick');
 const CONCURRENCY = 50;
 const COUNTS = QUICK
   ? { chain3: 200, diamond: 50, wideRounds: 1, latencyBlocks: 1, latencyRuns: 30, warmChain: 100 }
-  : { chain3: 2000, diamond: 500, wideRounds: 3, latencyBlocks: 4, latencyRuns: 50, warmChain: 400 };
-const ROUNDS = Math.max(1, Number(option('rounds') ?? (QUICK ? 1 : 3)) || 1);
+  : {
+      chain3: 2000,
+      diamond: 500,
+      wideRounds: 5,
+      latencyBlocks: 4,
+      latencyRuns: 50,
+      warmChain: 400,
+    };
+const ROUNDS = Math.max(1, Number(option('rounds') ?? (QUICK ? 1 : 5)) || 1);
 const RAW_JOINS: JoinCounting = option('raw-joins') === 'redis' ? 'redis' : 'memory';
+const RAW_ENTRIES: EntryAdds = option('raw-entries') === 'single' ? 'single' : 'bulk';
 const JSON_FILE = option('json');
-const KINDS: SideKind[] = flag('no-default') ? ['raw', 'engine'] : ['raw', 'engine', 'engine-default'];
+const KINDS: SideKind[] = flag('no-default')
+  ? ['raw', 'engine']
+  : ['raw', 'engine', 'engine-default'];
 const ENGINE_KINDS = KINDS.filter((k) => k !== 'raw');
 
 const CHAIN3 = chainShape(3);
@@ -98,6 +109,7 @@ function createSide(kind: SideKind, url: string, prefix: string): Side {
       shapes: SHAPES,
       concurrency: CONCURRENCY,
       joins: RAW_JOINS,
+      entries: RAW_ENTRIES,
     });
   }
   return new SpaneEngineSide({
@@ -112,6 +124,8 @@ function createSide(kind: SideKind, url: string, prefix: string): Side {
 const engineErrors: string[] = [];
 
 let prefixes = 0;
+/** Deletes each side's keys once it is closed, so a shared REDIS_URL is left as it was found. */
+let cleaner: Meter | undefined;
 
 /** Starts a side on a fresh queue prefix, runs `body` (which warms it first), closes the side. */
 async function withSide<T>(
@@ -120,12 +134,14 @@ async function withSide<T>(
   workload: string,
   body: (side: Side) => Promise<T>,
 ): Promise<T> {
-  const side = createSide(kind, url, `bench-${runId}-${workload}-${kind}-${++prefixes}`);
+  const prefix = `bench-${runId}-${workload}-${kind}-${++prefixes}`;
+  const side = createSide(kind, url, prefix);
   try {
     await side.start();
     return await body(side);
   } finally {
     await side.close();
+    await cleaner?.deletePrefix(prefix);
     if (side instanceof SpaneEngineSide)
       for (const error of side.errors) engineErrors.push(`${kind} ${workload}: ${error}`);
   }
@@ -187,7 +203,12 @@ function latencyRound(meter: Meter, runs: number) {
 }
 
 /** Merges the rounds of one side: wall time is the median round, costs and nodes add up. */
-function mergeRounds(kind: SideKind, rounds: readonly Round[], nodesPerRound: number, executionsPerRound: number): SideRun {
+function mergeRounds(
+  kind: SideKind,
+  rounds: readonly Round[],
+  nodesPerRound: number,
+  executionsPerRound: number,
+): SideRun {
   const costs = rounds.flatMap((r) => r.costs);
   const wallTimes = costs.map((c) => c.wallMs);
   const latencies = rounds.flatMap((r) => r.latencies ?? []);
@@ -206,10 +227,10 @@ function mergeRounds(kind: SideKind, rounds: readonly Round[], nodesPerRound: nu
 async function warmUp(url: string): Promise<void> {
   for (const kind of KINDS) {
     await withSide(kind, url, 'warmup', async (side) => {
-        await side.runMany(CHAIN3, COUNTS.warmChain);
-        await side.runMany(DIAMOND, COUNTS.warmChain / 10);
-        await side.runMany(WIDE_SMALL, 1);
-        for (let i = 0; i < 20; i++) await side.runOne(CHAIN3);
+      await side.runMany(CHAIN3, COUNTS.warmChain);
+      await side.runMany(DIAMOND, COUNTS.warmChain / 10);
+      await side.runMany(WIDE_SMALL, 1);
+      for (let i = 0; i < 20; i++) await side.runOne(CHAIN3);
     });
   }
 }
@@ -287,9 +308,10 @@ async function main(): Promise<void> {
   let meter: Meter | undefined;
   try {
     meter = new Meter(redis.url);
+    cleaner = meter;
     log(`Redis: ${redis.what}`);
     log(
-      `mode: ${QUICK ? 'quick' : 'full'}; sides: ${KINDS.map((k) => SIDE_LABELS[k]).join(', ')}; raw joins counted ${RAW_JOINS === 'redis' ? 'with Redis INCR' : 'in process'}`,
+      `mode: ${QUICK ? 'quick' : 'full'}; sides: ${KINDS.map((k) => SIDE_LABELS[k]).join(', ')}; raw joins counted ${RAW_JOINS === 'redis' ? 'with Redis INCR' : 'in process'}, raw entry jobs added with ${RAW_ENTRIES === 'single' ? 'one add() each' : 'addBulk'}`,
     );
     log('warming up every side');
     await warmUp(redis.url);
@@ -385,21 +407,28 @@ async function main(): Promise<void> {
       `rounds: chain3/diamond ${ROUNDS}, wide ${COUNTS.wideRounds}, latency ${COUNTS.latencyBlocks}×${COUNTS.latencyRuns} — sides interleaved per round; wall = median round [min–max]; costs summed over rounds`,
     );
     out.push('');
-    out.push('Throughput and cost per node (wall time includes enqueueing; CPU = this process + Redis)');
+    out.push(
+      'Throughput and cost per node (wall time includes enqueueing; CPU = this process + Redis)',
+    );
     out.push(throughputTable(all));
     out.push('');
     const latencyRun = workloads.get('latency') as WorkloadRun;
     out.push(
-      `Latency of one chain3 execution, enqueue → completion (${COUNTS.latencyRuns} sequential runs)`,
+      `Latency of one chain3 execution, enqueue → completion (${COUNTS.latencyBlocks * COUNTS.latencyRuns} sequential runs)`,
     );
     out.push(latencyTable(latencyRun));
     out.push('');
     out.push('Fan-out scaling: one 1→N→1 execution, enqueue → completion (median of the rounds)');
     out.push(
-      scalingTable(workloads.get(WIDE_SMALL.id) as WorkloadRun, workloads.get(WIDE_LARGE.id) as WorkloadRun),
+      scalingTable(
+        workloads.get(WIDE_SMALL.id) as WorkloadRun,
+        workloads.get(WIDE_LARGE.id) as WorkloadRun,
+      ),
     );
     out.push('');
-    out.push('Redis command mix per node, chain3 (commandstats, calls inside Lua scripts included)');
+    out.push(
+      'Redis command mix per node, chain3 (commandstats, calls inside Lua scripts included)',
+    );
     out.push(commandMixTable(workloads.get('chain3') as WorkloadRun));
     out.push('');
     out.push('Redis command mix per node, diamond');
@@ -429,6 +458,7 @@ async function main(): Promise<void> {
         runId,
         quick: QUICK,
         rawJoins: RAW_JOINS,
+        rawEntries: RAW_ENTRIES,
         redis: redis.what,
         workloads: all.map((w) => ({
           ...w,

@@ -36,9 +36,7 @@ export class SpaneEngineSide implements Side {
   }
 
   async start(): Promise<void> {
-    const registry = new NodeRegistry().register(NOOP_TYPE, async () =>
-      successResult(NOOP_OUTPUT),
-    );
+    const registry = new NodeRegistry().register(NOOP_TYPE, async () => successResult(NOOP_OUTPUT));
     const engine = new WorkflowEngine({
       registry,
       store: this.#store,
