@@ -91,7 +91,7 @@ export class ExecutionStarter {
     return execution.executionId;
   }
 
-  /** Starts many executions; their entry nodes go to the queue in one bulk call per workflow version. */
+  /** Starts many executions, concurrently (one queue add per execution; batching them is a known optimisation). */
   async enqueueBulk(items: readonly BulkWorkflowItem[]): Promise<string[]> {
     return Promise.all(items.map((item) => this.enqueue(item.workflowId, item.initialData, item)));
   }
