@@ -39,7 +39,10 @@ export interface WorkflowEngineOptions {
   registry: NodeRegistry;
   /** Where executions live. The engine does not close it: its owner does. */
   store: ExecutionStore;
-  /** Where the queues live: a Redis URL, or an ioredis instance (with `maxRetriesPerRequest: null`). */
+  /**
+   * Where the queues live: a Redis URL, an ioredis instance (with `maxRetriesPerRequest: null`), or
+   * `{ postgres: url | pg.Pool }` for BullMQ's PostgreSQL backend.
+   */
   connection: QueueConnection;
   config?: EngineConfig | undefined;
 }
@@ -57,7 +60,7 @@ export interface DLQItem {
  * ```ts
  * const engine = new WorkflowEngine({ registry, store: new InMemoryExecutionStore(), connection: 'redis://127.0.0.1:6379' });
  * await engine.registerWorkflow(definition);
- * engine.startWorkers();
+ * await engine.startWorkers();
  * const executionId = await engine.enqueueWorkflow('fetch-and-transform', { userId: 123 });
  * const done = await engine.waitForExecution(executionId);
  * ```
@@ -74,6 +77,7 @@ export class WorkflowEngine {
   readonly #starter: ExecutionStarter;
   readonly #events = new EngineEvents();
   readonly #workers: Worker[] = [];
+  #starting: Promise<void> | undefined;
   #closed = false;
 
   constructor(options: WorkflowEngineOptions) {
@@ -179,12 +183,19 @@ export class WorkflowEngine {
     return nodeJobId(executionId, nodeId);
   }
 
-  /** Starts the workers of this process: node jobs at `concurrency` (default from config), and execution starts. */
-  startWorkers(concurrency?: number): void {
+  /**
+   * Starts the workers of this process: node jobs at `concurrency` (default from config), and
+   * execution starts. Resolves once they are listening (on Postgres, after BullMQ's migrations).
+   */
+  startWorkers(concurrency?: number): Promise<void> {
     this.#assertOpen();
-    if (this.#workers.length > 0) return;
+    this.#starting ??= this.#startWorkers(concurrency);
+    return this.#starting;
+  }
+
+  async #startWorkers(concurrency: number | undefined): Promise<void> {
     const config = this.#config;
-    const nodeWorker = this.#queues.createWorker(
+    const nodeWorker = await this.#queues.createWorker(
       'node',
       (job) => this.#pipeline.process(job as never),
       {
@@ -206,7 +217,7 @@ export class WorkflowEngine {
     nodeWorker.on('error', (error) =>
       this.#events.emit('error', { error, context: 'node worker' }),
     );
-    const workflowWorker = this.#queues.createWorker(
+    const workflowWorker = await this.#queues.createWorker(
       'workflow',
       (job) => this.#starter.process(job as never),
       {
@@ -293,6 +304,7 @@ export class WorkflowEngine {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#starting?.catch(() => undefined);
     await this.#queues.close();
     this.#events.removeAllListeners();
   }

@@ -7,14 +7,14 @@ import {
 } from '@spane/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WorkflowEngine } from '../src/index.ts';
-import { node, type StoreFactory, startEngine } from './harness.ts';
+import { type EngineTarget, node, startEngine } from './harness.ts';
 
 /**
  * The engine's semantics, written once and run against every store: one test per rule of
  * design.md's "Execution semantics" that the execution path covers.
  */
-export function defineEngineSuite(factory: StoreFactory): void {
-  describe(`engine on ${factory.name}`, () => {
+export function defineEngineSuite(target: EngineTarget): void {
+  describe(`engine on ${target.name}`, () => {
     const engines: WorkflowEngine[] = [];
     const closers: Array<() => Promise<void>> = [];
     afterEach(async () => {
@@ -28,9 +28,16 @@ export function defineEngineSuite(factory: StoreFactory): void {
       config = {},
       concurrency = 10,
     ) {
-      const store = await factory.create();
+      const store = await target.store.create();
       closers.push(() => store.close());
-      const engine = await startEngine({ registry, store, workflows, config, concurrency });
+      const engine = await startEngine({
+        registry,
+        store,
+        connection: target.queue.connection(),
+        workflows,
+        config,
+        concurrency,
+      });
       engines.push(engine);
       return { engine, store };
     }
@@ -38,7 +45,7 @@ export function defineEngineSuite(factory: StoreFactory): void {
     const echo = (tag: string) => async (ctx: ExecutionContext) =>
       successResult({ tag, input: ctx.inputData });
 
-    it(`${factory.name}: passes initial data to entry nodes and a parent's data down a chain`, async () => {
+    it(`${target.name}: passes initial data to entry nodes and a parent's data down a chain`, async () => {
       const registry = new NodeRegistry()
         .register('double', async (ctx) =>
           successResult({ n: (ctx.inputData as { n: number }).n * 2 }),
@@ -59,7 +66,7 @@ export function defineEngineSuite(factory: StoreFactory): void {
       expect(done.nodeResults.a?.data).toEqual({ n: 10 });
     });
 
-    it(`${factory.name}: gives a node with several parents their data keyed by parent id`, async () => {
+    it(`${target.name}: gives a node with several parents their data keyed by parent id`, async () => {
       const seen: unknown[] = [];
       const registry = new NodeRegistry()
         .register('src', async (ctx) => successResult(ctx.nodeId))
@@ -84,7 +91,7 @@ export function defineEngineSuite(factory: StoreFactory): void {
       expect(done.nodeResults.d?.data).toEqual(['b', 'c']);
     });
 
-    it(`${factory.name}: follows nextNodes, skips the branch not taken, and runs the join once with the branch that ran`, async () => {
+    it(`${target.name}: follows nextNodes, skips the branch not taken, and runs the join once with the branch that ran`, async () => {
       const joinInputs: unknown[] = [];
       const registry = new NodeRegistry()
         .register('router', async (ctx) =>
@@ -120,7 +127,7 @@ export function defineEngineSuite(factory: StoreFactory): void {
       expect(joinInputs).toEqual([{ tag: 'tagged', input: { v: 500 } }]);
     });
 
-    it(`${factory.name}: fails a node whose nextNodes names a node that is not its child, with a clear error`, async () => {
+    it(`${target.name}: fails a node whose nextNodes names a node that is not its child, with a clear error`, async () => {
       const registry = new NodeRegistry()
         .register('bad', async () => successResult(1, { nextNodes: ['nowhere'] }))
         .register('ok', echo('ok'));
@@ -136,7 +143,7 @@ export function defineEngineSuite(factory: StoreFactory): void {
       expect(done.nodeResults.b).toBeUndefined();
     });
 
-    it(`${factory.name}: retries with backoff, giving executors the attempt number and a stable idempotency key`, async () => {
+    it(`${target.name}: retries with backoff, giving executors the attempt number and a stable idempotency key`, async () => {
       const calls: Array<{ attempt: number; key: string }> = [];
       const registry = new NodeRegistry().register('flaky', async (ctx) => {
         calls.push({ attempt: ctx.attempt, key: ctx.idempotencyKey });
@@ -165,7 +172,7 @@ export function defineEngineSuite(factory: StoreFactory): void {
       expect(retrying).toEqual([1, 2]);
     });
 
-    it(`${factory.name}: does not retry non-retryable errors and sends the job to the DLQ`, async () => {
+    it(`${target.name}: does not retry non-retryable errors and sends the job to the DLQ`, async () => {
       let calls = 0;
       const registry = new NodeRegistry().register('strict', async () => {
         calls++;
@@ -201,7 +208,7 @@ export function defineEngineSuite(factory: StoreFactory): void {
       });
     });
 
-    it(`${factory.name}: keeps edges active after the last attempt with continueOnFail`, async () => {
+    it(`${target.name}: keeps edges active after the last attempt with continueOnFail`, async () => {
       const registry = new NodeRegistry()
         .register('boom', async () => {
           throw new Error('kaput');
@@ -232,7 +239,7 @@ export function defineEngineSuite(factory: StoreFactory): void {
       expect(await engine.getDLQItems()).toHaveLength(0);
     });
 
-    it(`${factory.name}: fails the execution, starts nothing new, and resumes from the failed node on DLQ retry`, async () => {
+    it(`${target.name}: fails the execution, starts nothing new, and resumes from the failed node on DLQ retry`, async () => {
       let failing = true;
       const ran: string[] = [];
       const registry = new NodeRegistry()
@@ -265,7 +272,7 @@ export function defineEngineSuite(factory: StoreFactory): void {
       expect(await engine.getDLQItems()).toHaveLength(0);
     });
 
-    it(`${factory.name}: times a node out, aborting its signal, as a retryable failure`, async () => {
+    it(`${target.name}: times a node out, aborting its signal, as a retryable failure`, async () => {
       const aborted: boolean[] = [];
       const registry = new NodeRegistry().register('slow', async (ctx) => {
         await new Promise((resolve) => setTimeout(resolve, 400));
@@ -292,7 +299,7 @@ export function defineEngineSuite(factory: StoreFactory): void {
       expect(aborted).toEqual([true, true]);
     });
 
-    it(`${factory.name}: passes data through a delay node after the wait`, async () => {
+    it(`${target.name}: passes data through a delay node after the wait`, async () => {
       const registry = new NodeRegistry().register('echo', async (ctx) =>
         successResult(ctx.inputData),
       );
@@ -316,7 +323,7 @@ export function defineEngineSuite(factory: StoreFactory): void {
       expect(done.nodeResults.wait?.data).toEqual({ keep: 'me' });
     });
 
-    it(`${factory.name}: pins executions to the version they started with`, async () => {
+    it(`${target.name}: pins executions to the version they started with`, async () => {
       const registry = new NodeRegistry().register('v', async (ctx) =>
         successResult(ctx.nodeConfig.label),
       );
@@ -341,7 +348,7 @@ export function defineEngineSuite(factory: StoreFactory): void {
       });
     });
 
-    it(`${factory.name}: gives back the same execution for the same jobId and never runs it twice`, async () => {
+    it(`${target.name}: gives back the same execution for the same jobId and never runs it twice`, async () => {
       let runs = 0;
       const registry = new NodeRegistry().register('count', async () => {
         runs++;
@@ -365,7 +372,7 @@ export function defineEngineSuite(factory: StoreFactory): void {
       expect(status).toMatchObject({ exists: true, status: 'completed', queue: 'workflow' });
     });
 
-    it(`${factory.name}: starts delayed, scheduled, prioritized and bulk executions`, async () => {
+    it(`${target.name}: starts delayed, scheduled, prioritized and bulk executions`, async () => {
       const registry = new NodeRegistry().register('echo', async (ctx) =>
         successResult(ctx.inputData),
       );
@@ -387,7 +394,7 @@ export function defineEngineSuite(factory: StoreFactory): void {
       expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
     });
 
-    it(`${factory.name}: rejects bad input with typed errors and leaves nothing running`, async () => {
+    it(`${target.name}: rejects bad input with typed errors and leaves nothing running`, async () => {
       const registry = new NodeRegistry()
         .register('throws-string', async () => {
           throw 'a plain string';
@@ -418,7 +425,7 @@ export function defineEngineSuite(factory: StoreFactory): void {
       expect(running.items).toEqual([]);
     });
 
-    it(`${factory.name}: runs 200 executions of 1→20→1 at concurrency 50 with each join running once`, async () => {
+    it(`${target.name}: runs 200 executions of 1→20→1 at concurrency 50 with each join running once`, async () => {
       const joins = new Map<string, number>();
       const registry = new NodeRegistry()
         .register('work', async (ctx) => successResult(ctx.nodeId))
@@ -454,7 +461,7 @@ export function defineEngineSuite(factory: StoreFactory): void {
       expect([...joins.values()].every((count) => count === 1)).toBe(true);
     }, 90_000);
 
-    it(`${factory.name}: emits typed events for executions and nodes`, async () => {
+    it(`${target.name}: emits typed events for executions and nodes`, async () => {
       const registry = new NodeRegistry().register('ok', async () => successResult(1));
       const { engine } = await setup(registry, [
         { id: 'events', nodes: [node('a', 'ok', ['b']), node('b', 'ok')] },

@@ -1,13 +1,29 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { ExecutionStore, NodeRegistry, WorkflowDefinition } from '@spane/core';
+import type { QueueConnection } from '@spane/queue';
+import { InMemoryExecutionStore } from '@spane/store-memory';
+import { PostgresExecutionStore } from '@spane/store-postgres';
+import pg from 'pg';
 import { type EngineConfig, WorkflowEngine } from '../src/index.ts';
+
+function requiredEnv(name: 'REDIS_URL' | 'DATABASE_URL'): string {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(
+      `${name} is not set: run the tests through \`npm test\` (it starts the servers)`,
+    );
+  }
+  return value;
+}
 
 /** The Redis the test setup started (scripts/test-services.ts); tests fail loudly without it. */
 export function redisUrl(): string {
-  const url = process.env.REDIS_URL;
-  if (!url)
-    throw new Error('REDIS_URL is not set: run the tests through `npm test` (it starts Redis)');
-  return url;
+  return requiredEnv('REDIS_URL');
+}
+
+/** The PostgreSQL the test setup started; tests fail loudly without it. */
+export function databaseUrl(): string {
+  return requiredEnv('DATABASE_URL');
 }
 
 /** A store under test, made fresh per engine. */
@@ -16,10 +32,60 @@ export interface StoreFactory {
   create(): Promise<ExecutionStore>;
 }
 
+/** A queue backend under test. */
+export interface QueueFactory {
+  name: string;
+  connection(): QueueConnection;
+}
+
+/** One queue backend with one store: what the engine suite runs against. */
+export interface EngineTarget {
+  name: string;
+  queue: QueueFactory;
+  store: StoreFactory;
+}
+
+export const redisQueue: QueueFactory = { name: 'Redis', connection: () => redisUrl() };
+export const postgresQueue: QueueFactory = {
+  name: 'Postgres',
+  connection: () => ({ postgres: databaseUrl(), poolSize: 8 }),
+};
+
+export const memoryStore: StoreFactory = {
+  name: 'memory store',
+  create: async () => new InMemoryExecutionStore(),
+};
+
+/** A Postgres store in a schema of its own, dropped when the store is closed. */
+export const postgresStore: StoreFactory = {
+  name: 'Postgres store',
+  async create() {
+    const schema = `engine_${randomBytes(5).toString('hex')}`;
+    const store = await PostgresExecutionStore.create({
+      connectionString: databaseUrl(),
+      schema,
+      poolSize: 4,
+    });
+    const close = store.close.bind(store);
+    store.close = async () => {
+      await close();
+      const client = new pg.Client({ connectionString: databaseUrl() });
+      await client.connect();
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      } finally {
+        await client.end();
+      }
+    };
+    return store;
+  },
+};
+
 /** An engine on its own queue prefix, so tests never see each other's jobs. */
 export async function startEngine(options: {
   registry: NodeRegistry;
   store: ExecutionStore;
+  connection?: QueueConnection;
   workflows?: WorkflowDefinition[];
   config?: EngineConfig;
   concurrency?: number;
@@ -28,7 +94,7 @@ export async function startEngine(options: {
   const engine = new WorkflowEngine({
     registry: options.registry,
     store: options.store,
-    connection: redisUrl(),
+    connection: options.connection ?? redisUrl(),
     config: {
       prefix: `t-${randomUUID().slice(0, 8)}`,
       defaultRetryPolicy: { maxAttempts: 1, backoff: { type: 'fixed', delay: 10 } },
@@ -36,7 +102,7 @@ export async function startEngine(options: {
     },
   });
   for (const workflow of options.workflows ?? []) await engine.registerWorkflow(workflow);
-  if (options.workers !== false) engine.startWorkers(options.concurrency ?? 10);
+  if (options.workers !== false) await engine.startWorkers(options.concurrency ?? 10);
   return engine;
 }
 

@@ -1,7 +1,7 @@
 /**
  * `@spane/queue`: SPANE on BullMQ. The node, workflow and dead-letter queues under one prefix, the
  * job shapes that travel through them, and workers with concurrency, limiter and stalled-job
- * settings.
+ * settings, on BullMQ's Redis backend or its PostgreSQL backend.
  * @module
  */
 export type {
@@ -11,8 +11,14 @@ export type {
   WorkflowJobData,
 } from './job-shapes.ts';
 export {
+  POSTGRES_QUEUE_SCHEMA,
+  type PostgresQueueConnection,
+} from './postgres-queue-pool.ts';
+export {
+  isPostgresConnection,
   type QueueConnection,
   REDIS_CLIENT_OPTIONS,
+  type ResolvedConnection,
   resolveConnection,
 } from './queue-connection.ts';
 export {

@@ -1,10 +1,16 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import type pg from 'pg';
+import { openPostgresQueuePool, type PostgresQueueConnection } from './postgres-queue-pool.ts';
 
-/** Where the queues live: a Redis URL, or an ioredis instance (the caller keeps ownership). */
-export type QueueConnection = string | Redis;
+/**
+ * Where the queues live: a Redis URL or ioredis instance (BullMQ's Redis backend), or
+ * `{ postgres: url | pg.Pool }` (BullMQ's PostgreSQL backend). An instance given by the caller
+ * stays the caller's to close.
+ */
+export type QueueConnection = string | Redis | PostgresQueueConnection;
 
-/** A connection made ready for BullMQ, with what to close at the end. */
-export interface ResolvedConnection {
+/** A Redis connection made ready for BullMQ, with what to close at the end. */
+export interface ResolvedRedisConnection {
   kind: 'redis';
   /** The client shared by queues (workers duplicate it for their blocking reads). */
   client: Redis;
@@ -12,18 +18,42 @@ export interface ResolvedConnection {
   owned: boolean;
 }
 
+/** A PostgreSQL connection made ready for BullMQ: a pool pinned to the queue schema. */
+export interface ResolvedPostgresConnection {
+  kind: 'postgres';
+  /** SPANE's own pool, its `search_path` pinned to BullMQ's schema. Closed by `close()`. */
+  pool: pg.Pool;
+  /** Resolves once BullMQ's migrations ran (idempotently). */
+  ready: Promise<void>;
+}
+
+export type ResolvedConnection = ResolvedRedisConnection | ResolvedPostgresConnection;
+
 /** Options SPANE applies to the Redis clients it creates. BullMQ workers need `maxRetriesPerRequest: null`. */
 export const REDIS_CLIENT_OPTIONS = {
   maxRetriesPerRequest: null,
   enableReadyCheck: true,
 } as const satisfies RedisOptions;
 
+/** Whether a connection option selects BullMQ's PostgreSQL backend. */
+export function isPostgresConnection(
+  connection: QueueConnection,
+): connection is PostgresQueueConnection {
+  return typeof connection === 'object' && connection !== null && 'postgres' in connection;
+}
+
 /**
- * Turns a {@link QueueConnection} into a client. A URL makes a new client (closed by `close()`);
- * an instance is used as is and must have `maxRetriesPerRequest: null`.
+ * Turns a {@link QueueConnection} into what the queues use. A Redis URL makes a new client (closed
+ * by `close()`); an ioredis instance is used as is and must have `maxRetriesPerRequest: null`.
+ * A Postgres URL or pool makes a pool of SPANE's own (see {@link PostgresQueueConnection}).
  */
 export function resolveConnection(connection: QueueConnection): ResolvedConnection {
   if (typeof connection === 'string') {
+    if (/^postgres(ql)?:\/\//i.test(connection)) {
+      throw new TypeError(
+        'A Postgres URL selects the PostgreSQL backend only as `{ postgres: url }`; a bare string is a Redis URL.',
+      );
+    }
     return { kind: 'redis', client: new Redis(connection, REDIS_CLIENT_OPTIONS), owned: true };
   }
   if (connection instanceof Redis) {
@@ -34,5 +64,11 @@ export function resolveConnection(connection: QueueConnection): ResolvedConnecti
     }
     return { kind: 'redis', client: connection, owned: false };
   }
-  throw new TypeError('A queue connection is a Redis URL or an ioredis instance.');
+  if (isPostgresConnection(connection)) {
+    const { pool, ready } = openPostgresQueuePool(connection);
+    return { kind: 'postgres', pool, ready };
+  }
+  throw new TypeError(
+    'A queue connection is a Redis URL, an ioredis instance, or { postgres: url | pg.Pool }.',
+  );
 }

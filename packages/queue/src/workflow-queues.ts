@@ -1,17 +1,18 @@
 import { DEFAULT_REMOVE_ON_COMPLETE_COUNT, DEFAULT_REMOVE_ON_FAIL_COUNT } from '@spane/core';
-import { type Job, type Processor, Queue, Worker } from 'bullmq';
+import type { Job, Processor, Queue, Worker } from 'bullmq';
 import type {
   DeadLetterJobData,
   NodeJobData,
   NodeJobOptions,
   WorkflowJobData,
 } from './job-shapes.ts';
+import { type QueueBackend, queueBackend } from './queue-backend.ts';
 import {
   type QueueConnection,
   type ResolvedConnection,
   resolveConnection,
 } from './queue-connection.ts';
-import { DEFAULT_QUEUE_PREFIX, QUEUE_NAMES, type QueueRole } from './queue-names.ts';
+import { DEFAULT_QUEUE_PREFIX, type QueueRole } from './queue-names.ts';
 import { type JobStatus, type QueueStats, toQueueCounts } from './queue-stats.ts';
 
 /** Options of {@link WorkflowQueues}. */
@@ -38,27 +39,62 @@ export interface QueueWorkerOptions {
 
 type AnyJobData = NodeJobData | WorkflowJobData | DeadLetterJobData;
 
+interface OpenQueues {
+  node: Queue<NodeJobData>;
+  workflow: Queue<WorkflowJobData>;
+  dlq: Queue<DeadLetterJobData>;
+}
+
 /**
  * The node, workflow and dead-letter queues of one SPANE application on BullMQ, with the few
  * operations the engine needs: bulk adds, worker creation, stats and job lookups.
  */
 export class WorkflowQueues {
   readonly prefix: string;
-  readonly node: Queue<NodeJobData>;
-  readonly workflow: Queue<WorkflowJobData>;
-  readonly dlq: Queue<DeadLetterJobData>;
   readonly #connection: ResolvedConnection;
+  readonly #backend: QueueBackend;
   readonly #removeOnFail: number;
   readonly #workers = new Set<Worker>();
+  #queues: Promise<OpenQueues> | undefined;
 
   constructor(options: WorkflowQueuesOptions) {
     this.prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
+    if (this.prefix.includes(':')) throw new TypeError('A queue prefix cannot contain ":"');
     this.#removeOnFail = options.removeOnFail ?? DEFAULT_REMOVE_ON_FAIL_COUNT;
     this.#connection = resolveConnection(options.connection);
-    const base = { connection: this.#connection.client, prefix: this.prefix };
-    this.node = new Queue<NodeJobData>(QUEUE_NAMES.node, base);
-    this.workflow = new Queue<WorkflowJobData>(QUEUE_NAMES.workflow, base);
-    this.dlq = new Queue<DeadLetterJobData>(QUEUE_NAMES.dlq, base);
+    this.#backend = queueBackend(this.#connection, this.prefix);
+  }
+
+  /** Which BullMQ backend the queues run on. */
+  get backend(): 'redis' | 'postgres' {
+    return this.#backend.kind;
+  }
+
+  /** Resolves once the queues can be used (on Postgres: BullMQ's migrations ran). */
+  async ready(): Promise<void> {
+    await this.#open();
+  }
+
+  #open(): Promise<OpenQueues> {
+    this.#queues ??= (async () => {
+      if (this.#connection.kind === 'postgres') await this.#connection.ready;
+      const { Queue } = this.#backend;
+      const make = <T>(role: QueueRole) =>
+        new Queue<T>(this.#backend.queueName(role), this.#baseOptions()) as Queue<T>;
+      return {
+        node: make<NodeJobData>('node'),
+        workflow: make<WorkflowJobData>('workflow'),
+        dlq: make<DeadLetterJobData>('dlq'),
+      };
+    })();
+    return this.#queues;
+  }
+
+  #baseOptions() {
+    return {
+      connection: this.#backend.connection as never,
+      ...(this.#backend.prefix === undefined ? {} : { prefix: this.#backend.prefix }),
+    };
   }
 
   /** Adds node jobs in one round trip. Jobs whose id already exists are left as they are. */
@@ -79,12 +115,13 @@ export class WorkflowQueues {
         removeOnFail: this.#removeOnFail,
       },
     }));
+    const { node } = await this.#open();
     if (bulk.length === 1) {
       const [only] = bulk;
-      await this.node.add(only?.name as string, only?.data as NodeJobData, only?.opts);
+      await node.add(only?.name as string, only?.data as NodeJobData, only?.opts);
       return;
     }
-    await this.node.addBulk(bulk);
+    await node.addBulk(bulk);
   }
 
   /** Adds an execution start (or a schedule tick) to the workflow queue. */
@@ -96,7 +133,8 @@ export class WorkflowQueues {
       priority?: number | undefined;
     } = {},
   ): Promise<void> {
-    await this.workflow.add(data.workflowId, data, {
+    const { workflow } = await this.#open();
+    await workflow.add(data.workflowId, data, {
       ...(options.jobId ? { jobId: options.jobId } : {}),
       ...(options.delay ? { delay: options.delay } : {}),
       ...(options.priority ? { priority: options.priority } : {}),
@@ -109,7 +147,8 @@ export class WorkflowQueues {
 
   /** Puts a failed node in the dead-letter queue; returns the DLQ job's id. */
   async addDeadLetter(data: DeadLetterJobData): Promise<string> {
-    const job = await this.dlq.add(data.nodeId, data, { jobId: `dlq.${data.jobId}.${Date.now()}` });
+    const { dlq } = await this.#open();
+    const job = await dlq.add(data.nodeId, data, { jobId: `dlq.${data.jobId}.${Date.now()}` });
     return job.id as string;
   }
 
@@ -118,7 +157,8 @@ export class WorkflowQueues {
     start = 0,
     end = 99,
   ): Promise<Array<{ id: string; data: DeadLetterJobData; timestamp: number }>> {
-    const jobs = await this.dlq.getJobs(['waiting', 'prioritized', 'delayed'], start, end, true);
+    const { dlq } = await this.#open();
+    const jobs = await dlq.getJobs(['waiting', 'prioritized', 'delayed'], start, end, true);
     return jobs.map((job) => ({
       id: job.id as string,
       data: job.data as DeadLetterJobData,
@@ -128,19 +168,22 @@ export class WorkflowQueues {
 
   /** A dead-letter item by id, or `undefined`. */
   async getDeadLetter(id: string): Promise<{ id: string; data: DeadLetterJobData } | undefined> {
-    const job = await this.dlq.getJob(id);
+    const { dlq } = await this.#open();
+    const job = await dlq.getJob(id);
     return job ? { id, data: job.data as DeadLetterJobData } : undefined;
   }
 
   /** Removes a dead-letter item; false when it was not there. */
   async removeDeadLetter(id: string): Promise<boolean> {
-    return (await this.dlq.remove(id)) === 1;
+    const { dlq } = await this.#open();
+    return (await dlq.remove(id)) === 1;
   }
 
   /** Removes a waiting or delayed node job (an active one is left to finish). */
   async removeNodeJob(jobId: string): Promise<boolean> {
+    const { node } = await this.#open();
     try {
-      return (await this.node.remove(jobId)) === 1;
+      return (await node.remove(jobId)) === 1;
     } catch {
       return false; // locked by a worker: it is running and will see the execution's status
     }
@@ -148,8 +191,9 @@ export class WorkflowQueues {
 
   /** Job counts of every queue. */
   async getStats(): Promise<QueueStats> {
+    const queues = await this.#open();
     const [node, workflow, dlq] = await Promise.all(
-      [this.node, this.workflow, this.dlq].map(async (queue) =>
+      [queues.node, queues.workflow, queues.dlq].map(async (queue) =>
         toQueueCounts(await queue.getJobCounts()),
       ),
     );
@@ -166,11 +210,9 @@ export class WorkflowQueues {
 
   /** Finds a job by id in the node, workflow and dead-letter queues. */
   async getJobStatus(jobId: string): Promise<JobStatus> {
-    for (const [role, queue] of [
-      ['node', this.node],
-      ['workflow', this.workflow],
-      ['dlq', this.dlq],
-    ] as const) {
+    const queues = await this.#open();
+    for (const role of ['node', 'workflow', 'dlq'] as const) {
+      const queue = queues[role] as Queue;
       const job = await queue.getJob(jobId);
       if (job) {
         return {
@@ -186,37 +228,43 @@ export class WorkflowQueues {
     return { exists: false };
   }
 
-  /** Starts a worker on one of the queues. It is closed by {@link WorkflowQueues.close}. */
-  createWorker<T extends AnyJobData>(
+  /**
+   * Starts a worker on one of the queues (once the queues are ready). It is closed by
+   * {@link WorkflowQueues.close}.
+   */
+  async createWorker<T extends AnyJobData>(
     role: QueueRole,
     processor: Processor<T>,
     options: QueueWorkerOptions = {},
-  ): Worker<T> {
-    const worker = new Worker<T>(QUEUE_NAMES[role], processor, {
-      connection: this.#connection.client,
-      prefix: this.prefix,
+  ): Promise<Worker<T>> {
+    await this.#open();
+    const { Worker } = this.#backend;
+    const worker = new Worker<T>(this.#backend.queueName(role), processor, {
+      ...this.#baseOptions(),
       concurrency: options.concurrency ?? 1,
       ...(options.limiter ? { limiter: options.limiter } : {}),
       ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}),
       ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}),
       maxStalledCount: options.maxStalledCount ?? 3,
-    });
+    }) as Worker<T>;
     this.#workers.add(worker as Worker);
     worker.on('closed', () => this.#workers.delete(worker as Worker));
     return worker;
   }
 
-  /** Closes the workers (letting active jobs finish), the queues, and a client SPANE created. */
+  /** Closes the workers (letting active jobs finish), the queues, and a connection SPANE created. */
   async close(options: { force?: boolean } = {}): Promise<void> {
     await Promise.all([...this.#workers].map((worker) => worker.close(options.force ?? false)));
-    await Promise.all([this.node.close(), this.workflow.close(), this.dlq.close()]);
-    if (this.#connection.owned) await this.#connection.client.quit().catch(() => undefined);
-  }
-
-  /** The Redis client the queues share (for locks and events). */
-  get client(): ResolvedConnection['client'] {
-    return this.#connection.client;
+    const queues = await this.#queues?.catch(() => undefined);
+    if (queues)
+      await Promise.all([queues.node.close(), queues.workflow.close(), queues.dlq.close()]);
+    const connection = this.#connection;
+    if (connection.kind === 'postgres') {
+      await connection.ready.catch(() => undefined);
+      await connection.pool.end().catch(() => undefined);
+    } else if (connection.owned) {
+      await connection.client.quit().catch(() => undefined);
+    }
   }
 }
-
 export type { Job };

@@ -26,7 +26,10 @@ export function openDatabase<DB>(options: PostgresConnectionOptions): OpenedData
       'PostgreSQL store: pass either `connectionString` or `pool` (a pg.Pool)',
     );
   }
-  const pool = new pg.Pool({ connectionString: options.connectionString });
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    ...(options.poolSize === undefined ? {} : { max: options.poolSize }),
+  });
   pool.on('error', () => {});
   return { db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), ownsPool: true };
 }

@@ -11,6 +11,8 @@ export type PostgresConnectionOptions =
   | {
       /** A `postgres://` URL. The store creates a pool for it and ends that pool in `close()`. */
       connectionString: string;
+      /** Connections in the store's pool. Default is 10 (pg's default). */
+      poolSize?: number | undefined;
       pool?: undefined;
     }
   | {
@@ -20,6 +22,7 @@ export type PostgresConnectionOptions =
        */
       pool: PostgresPool;
       connectionString?: undefined;
+      poolSize?: undefined;
     };
 
 /** Options of {@link PostgresExecutionStore}: a connection plus where the tables live. */

@@ -1,0 +1,55 @@
+import { DEFAULT_SCHEMA, runMigrations } from 'bullmq';
+import pg from 'pg';
+
+/** Selects BullMQ's PostgreSQL backend for SPANE's queues. */
+export interface PostgresQueueConnection {
+  /**
+   * A connection string, or a `pg.Pool` whose connection settings are reused. SPANE opens a pool
+   * of its own either way (BullMQ needs every connection's `search_path` pinned to its schema,
+   * which can't be done to a pool someone else owns), and closes it on `close()`.
+   */
+  postgres: string | pg.Pool;
+  /** Connections in SPANE's pool. Default is 20; each worker holds one more of them for LISTEN. */
+  poolSize?: number | undefined;
+}
+
+/**
+ * The schema of BullMQ's tables (BullMQ's own default). Applications sharing a database are kept
+ * apart by the queue prefix, as on Redis; SPANE's store uses a schema of its own.
+ */
+export const POSTGRES_QUEUE_SCHEMA: string = DEFAULT_SCHEMA;
+
+/**
+ * Opens the pool the queues share, with its `search_path` pinned to BullMQ's schema, and starts
+ * BullMQ's migrations (idempotent, under BullMQ's advisory lock, so concurrent processes are safe).
+ */
+export function openPostgresQueuePool(connection: PostgresQueueConnection): {
+  pool: pg.Pool;
+  ready: Promise<void>;
+} {
+  const base: pg.PoolConfig =
+    typeof connection.postgres === 'string'
+      ? { connectionString: connection.postgres }
+      : { ...(connection.postgres as pg.Pool & { options: pg.PoolConfig }).options };
+  const searchPath = `-c search_path="${POSTGRES_QUEUE_SCHEMA}"`;
+  const pool = new pg.Pool({
+    ...base,
+    max: connection.poolSize ?? 20,
+    keepAlive: true,
+    options: base.options ? `${base.options} ${searchPath}` : searchPath,
+  });
+  // An idle client's error (a server restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  const ready = migrate(pool);
+  ready.catch(() => undefined); // surfaced to whoever awaits it
+  return { pool, ready };
+}
+
+async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await runMigrations(client, POSTGRES_QUEUE_SCHEMA);
+  } finally {
+    client.release();
+  }
+}
