@@ -1,0 +1,156 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { PostgresExecutionStore } from '@spane/store-postgres';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { WorkflowEngine } from '../src/index.ts';
+import {
+  databaseUrl,
+  postgresQueue,
+  type QueueFactory,
+  redisQueue,
+  startEngine,
+} from './harness.ts';
+import { crashRegistry, crashWorkflow, createEffectsTable, pg } from './support/crash-workflow.ts';
+
+const WORKER_SCRIPT = fileURLToPath(new URL('./support/crash-worker.ts', import.meta.url));
+const EXECUTIONS = 30;
+const NODES = crashWorkflow.nodes.length;
+
+function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--conditions=@spane/source', WORKER_SCRIPT], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => {
+    stderr += String(chunk);
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (chunk) => {
+      if (String(chunk).includes('ready')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`crash worker exited (${code}): ${stderr}`)));
+  });
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function defineCrashTest(queue: QueueFactory): void {
+  describe(`a worker killed mid-node (${queue.name} queue, Postgres store)`, () => {
+    const cleanups: Array<() => Promise<void>> = [];
+    afterEach(async () => {
+      for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    });
+
+    it('is replaced by a second worker: every execution completes, each result stored once', async () => {
+      const schema = `crash_${randomBytes(5).toString('hex')}`;
+      const prefix = `crash-${randomBytes(4).toString('hex')}`;
+      const pool = new pg.Pool({ connectionString: databaseUrl(), max: 4 });
+      cleanups.push(async () => {
+        await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await pool.end();
+      });
+      const store = await PostgresExecutionStore.create({
+        connectionString: databaseUrl(),
+        schema,
+        poolSize: 4,
+      });
+      cleanups.push(() => store.close());
+      await createEffectsTable(pool, schema);
+
+      const child = await startWorkerProcess({
+        CRASH_QUEUE: queue === postgresQueue ? 'postgres' : 'redis',
+        CRASH_SCHEMA: schema,
+        CRASH_PREFIX: prefix,
+      });
+      cleanups.push(async () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      });
+
+      // The producer (no workers yet) registers the workflow and starts the executions.
+      const engines: WorkflowEngine[] = [];
+      cleanups.push(async () => {
+        await Promise.all(engines.map((engine) => engine.close()));
+      });
+      const producer = await startEngine({
+        registry: crashRegistry(pool, schema),
+        store,
+        connection: queue.connection(),
+        workflows: [crashWorkflow],
+        config: { prefix, lockDuration: 1_500, stalledInterval: 500 },
+        workers: false,
+      });
+      engines.push(producer);
+      const ids = await producer.enqueueBulkWorkflows(
+        Array.from({ length: EXECUTIONS }, (_, i) => ({
+          workflowId: crashWorkflow.id,
+          initialData: { i },
+        })),
+      );
+
+      // Kill the child while some of its executors are mid-node.
+      const inFlight = async () => {
+        const { rows } = await pool.query<{ open: number; done: number }>(
+          `SELECT count(*) FILTER (WHERE phase = 'start')::int - count(*) FILTER (WHERE phase = 'end')::int AS open,
+                  count(*) FILTER (WHERE phase = 'end')::int AS done
+             FROM "${schema}".effects WHERE pid = $1`,
+          [child.pid],
+        );
+        return rows[0] ?? { open: 0, done: 0 };
+      };
+      await until(async () => {
+        const { open, done } = await inFlight();
+        return open >= 2 && done >= NODES;
+      }, 30_000);
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      const { open: interrupted } = await inFlight();
+      expect(interrupted).toBeGreaterThanOrEqual(1);
+
+      // A second worker (this process) takes over, including the interrupted nodes.
+      await producer.startWorkers(8);
+      for (const id of ids) {
+        const done = await producer.waitForExecution(id, { timeoutMs: 60_000 });
+        expect(done.status).toBe('completed');
+        expect(Object.keys(done.nodeResults).sort()).toEqual(['a', 'b', 'c', 'd']);
+        expect(done.nodeResults.d?.data).toMatchObject({
+          node: 'd',
+          input: { b: { node: 'b' }, c: { node: 'c' } },
+        });
+      }
+
+      // Each node's result is stored once; only interrupted nodes ran twice.
+      const { rows: results } = await pool.query<{ n: number; distinct_nodes: number }>(
+        `SELECT count(*)::int AS n, count(DISTINCT (execution_id, node_id))::int AS distinct_nodes
+           FROM "${schema}".node_results`,
+      );
+      expect(results[0]).toEqual({ n: EXECUTIONS * NODES, distinct_nodes: EXECUTIONS * NODES });
+      const { rows: reruns } = await pool.query<{
+        execution_id: string;
+        node_id: string;
+        starts: number;
+      }>(
+        `SELECT execution_id, node_id, count(*)::int AS starts FROM "${schema}".effects
+          WHERE phase = 'start' GROUP BY 1, 2 HAVING count(*) > 1`,
+      );
+      // At most the child's 8 active jobs can have been interrupted (and each re-run once).
+      expect(reruns.length).toBeLessThanOrEqual(8);
+      for (const rerun of reruns) expect(rerun.starts).toBe(2);
+      const { rows: survivors } = await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM "${schema}".effects WHERE phase = 'end' AND pid = $1`,
+        [process.pid],
+      );
+      expect(survivors[0]?.n).toBeGreaterThan(0);
+    }, 120_000);
+  });
+}
+
+defineCrashTest(redisQueue);
+defineCrashTest(postgresQueue);

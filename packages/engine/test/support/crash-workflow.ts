@@ -1,0 +1,44 @@
+import { NodeRegistry, successResult, type WorkflowDefinition } from '@spane/core';
+import pg from 'pg';
+
+/** a → (b, c) → d: every node slow enough that a kill lands mid-node. */
+export const crashWorkflow: WorkflowDefinition = {
+  id: 'crash-diamond',
+  nodes: [
+    { id: 'a', type: 'slow', outputs: ['b', 'c'] },
+    { id: 'b', type: 'slow', outputs: ['d'] },
+    { id: 'c', type: 'slow', outputs: ['d'] },
+    { id: 'd', type: 'slow' },
+  ],
+};
+
+export const CRASH_NODE_MS = 150;
+
+/** The table where executors record each invocation (a side effect outside the engine). */
+export async function createEffectsTable(pool: pg.Pool, schema: string): Promise<void> {
+  await pool.query(
+    `CREATE TABLE IF NOT EXISTS "${schema}".effects (
+       id bigserial PRIMARY KEY, execution_id text NOT NULL, node_id text NOT NULL,
+       phase text NOT NULL, pid integer NOT NULL, attempt integer NOT NULL)`,
+  );
+}
+
+/**
+ * A registry whose `slow` executor records `start`, waits, records `end` and returns a value
+ * derived from its input, so a re-run would be visible in the effects table.
+ */
+export function crashRegistry(pool: pg.Pool, schema: string): NodeRegistry {
+  const record = (executionId: string, nodeId: string, phase: string, attempt: number) =>
+    pool.query(
+      `INSERT INTO "${schema}".effects (execution_id, node_id, phase, pid, attempt) VALUES ($1, $2, $3, $4, $5)`,
+      [executionId, nodeId, phase, process.pid, attempt],
+    );
+  return new NodeRegistry().register('slow', async (ctx) => {
+    await record(ctx.executionId, ctx.nodeId, 'start', ctx.attempt);
+    await new Promise((resolve) => setTimeout(resolve, CRASH_NODE_MS));
+    await record(ctx.executionId, ctx.nodeId, 'end', ctx.attempt);
+    return successResult({ node: ctx.nodeId, input: ctx.inputData });
+  });
+}
+
+export { pg };
