@@ -10,4 +10,14 @@ export {
 } from './engine-config.ts';
 export { type EngineEventMap, type EngineEventName, EngineEvents } from './engine-events.ts';
 export type { BulkWorkflowItem, EnqueueWorkflowOptions } from './execution-starter.ts';
+export {
+  type CircuitBreakerCall,
+  type CircuitBreakerState,
+  type CircuitBreakerStateChange,
+  type CircuitBreakerStats,
+  CircuitBreakers,
+  type CircuitBreakersOptions,
+  DEFAULT_CIRCUIT_BREAKER_TIMEOUT_MS,
+  DEFAULT_HALF_OPEN_RETRY_AFTER_MS,
+} from './resilience/circuit-breakers.ts';
 export { type DLQItem, WorkflowEngine, type WorkflowEngineOptions } from './workflow-engine.ts';

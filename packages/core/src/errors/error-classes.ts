@@ -196,17 +196,36 @@ export class RateLimitError extends WorkflowError {
   }
 }
 
-/** The circuit breaker of a node type is open: calls fail fast until it half-opens. Retryable. */
-export class CircuitBreakerOpenError extends WorkflowError {
-  readonly breaker: string;
+/** Options of {@link CircuitBreakerOpenError}; every field is optional. */
+export interface CircuitBreakerOpenErrorOptions {
+  /** How long until the breaker lets a probe through, in ms: when a retry may succeed. */
+  retryAfterMs?: number | undefined;
+  nodeId?: string | undefined;
+  executionId?: string | undefined;
+  workflowId?: string | undefined;
+}
 
-  constructor(breaker: string, options: { retryAfterMs?: number } = {}) {
+/**
+ * The circuit breaker of a node type is open: calls fail fast until it half-opens. Retryable;
+ * `retryAfterMs` (when known) says how long to wait before the retry.
+ */
+export class CircuitBreakerOpenError extends WorkflowError {
+  /** The breaker's name: the node type it guards. */
+  readonly breaker: string;
+  /** When a retry may get through, in ms from when the error was made; `undefined` if unknown. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(breaker: string, options: CircuitBreakerOpenErrorOptions = {}) {
     super({
       message: `Circuit breaker "${breaker}" is open${options.retryAfterMs === undefined ? '' : `; retry in ${options.retryAfterMs} ms`}`,
       code: 'CIRCUIT_BREAKER_OPEN',
       retryable: true,
+      nodeId: options.nodeId,
+      executionId: options.executionId,
+      workflowId: options.workflowId,
     });
     this.breaker = breaker;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -24,7 +24,10 @@ export type WorkflowErrorCode =
   | 'SUBWORKFLOW_DEPTH_EXCEEDED'
   | 'EXECUTION_CANCELLED'
   | 'PAYLOAD_NOT_FOUND'
-  | 'LOCK_NOT_ACQUIRED';
+  | 'LOCK_NOT_ACQUIRED'
+  | 'SIGNAL_PAYLOAD_TOO_LARGE'
+  | 'SIGNAL_MALFORMED'
+  | 'SIGNAL_CHANNEL_CLOSED';
 
 const MARKER = Symbol.for('spane.error');
 
