@@ -5,6 +5,9 @@ export interface EngineEventMap {
   'execution:started': { executionId: string; workflowId: string };
   'execution:completed': { executionId: string; workflowId: string };
   'execution:failed': { executionId: string; workflowId: string; error: string };
+  'execution:paused': { executionId: string; workflowId: string };
+  'execution:resumed': { executionId: string; workflowId: string };
+  'execution:cancelled': { executionId: string; workflowId: string };
   'node:started': { executionId: string; workflowId: string; nodeId: string; attempt: number };
   'node:completed': { executionId: string; workflowId: string; nodeId: string; durationMs: number };
   'node:failed': {

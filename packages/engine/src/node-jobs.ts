@@ -27,6 +27,7 @@ export function buildNodeJob(
     tag?: string | undefined;
     delay?: number | undefined;
     resumeAfterDelay?: boolean;
+    childExecutionId?: string | undefined;
   },
 ): { data: NodeJobData; options: NodeJobOptions } {
   const policy = resolveRetryPolicy(getCompiledNode(graph, nodeId), options.defaultRetryPolicy);
@@ -38,6 +39,7 @@ export function buildNodeJob(
   };
   if (execution.priority !== undefined) data.priority = execution.priority;
   if (options.resumeAfterDelay) data.resumeAfterDelay = true;
+  if (options.childExecutionId !== undefined) data.childExecutionId = options.childExecutionId;
   const jobOptions: NodeJobOptions = {
     jobId: nodeJobId(execution.executionId, nodeId, options.tag),
     attempts: policy.maxAttempts,

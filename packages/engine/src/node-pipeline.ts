@@ -1,13 +1,15 @@
 import {
   assembleNodeInput,
   type CompiledWorkflow,
-  ConfigurationError,
   type EdgeCommit,
+  ExecutionCancelledError,
   type ExecutionResult,
+  type ExecutionState,
   type ExecutionStore,
   getCompiledNode,
   isEdgeActive,
   isRetryableError,
+  isTerminalStatus,
   type NodeOutcomeCommitResult,
   type NodeRegistry,
   type NodeResolution,
@@ -22,10 +24,12 @@ import {
   WorkflowError,
 } from '@spane/core';
 import type { Job, NodeJobData, WorkflowQueues } from '@spane/queue';
+import { CompositeNodes } from './composite-nodes.ts';
 import type { ResolvedEngineConfig } from './engine-config.ts';
 import type { EngineEvents } from './engine-events.ts';
 import { runAttempt } from './node-attempt.ts';
 import { buildNodeJob, type ExecutionJobContext } from './node-jobs.ts';
+import { readParentLink } from './parent-link.ts';
 import { createStoreNodeLogger } from './store-node-logger.ts';
 import type { WorkflowCatalog } from './workflow-catalog.ts';
 
@@ -37,6 +41,8 @@ export interface NodePipelineDeps {
   queues: WorkflowQueues;
   events: EngineEvents;
   config: ResolvedEngineConfig;
+  /** Cancels a child execution and its descendants, without reporting back to the parent. */
+  cancelChild: (executionId: string) => Promise<unknown>;
 }
 
 type Outcome = { result: ExecutionResult; resolution: NodeResolution; error?: Error };
@@ -48,9 +54,43 @@ type Outcome = { result: ExecutionResult; resolution: NodeResolution; error?: Er
  */
 export class NodePipeline {
   readonly #deps: NodePipelineDeps;
+  readonly #composite: CompositeNodes;
+  /** Cancel switches of the executors running in this process, by execution. */
+  readonly #running = new Map<string, Set<AbortController>>();
 
   constructor(deps: NodePipelineDeps) {
     this.#deps = deps;
+    this.#composite = new CompositeNodes({
+      store: deps.store,
+      catalog: deps.catalog,
+      events: deps.events,
+      cancel: deps.cancelChild,
+      startEntryNodes: async (execution) => {
+        const { graph } = await deps.catalog.version(
+          execution.workflowId,
+          execution.workflowVersion,
+        );
+        const link = readParentLink(execution.metadata);
+        await this.enqueueNodes(
+          graph,
+          {
+            executionId: execution.executionId,
+            workflowId: execution.workflowId,
+            workflowVersion: execution.workflowVersion,
+            priority: link?.priority,
+          },
+          graph.entryNodes,
+        );
+      },
+    });
+  }
+
+  /** Aborts the signal of every executor of the execution running in this process. */
+  abortExecution(executionId: string): void {
+    const controllers = this.#running.get(executionId);
+    if (!controllers) return;
+    for (const controller of controllers)
+      controller.abort(new ExecutionCancelledError(executionId));
   }
 
   /** The BullMQ processor of the node queue. */
@@ -72,13 +112,20 @@ export class NodePipeline {
     const existing = execution.nodeResults[nodeId];
     if (existing !== undefined) {
       await this.#ensure(graph, context, nodeId, existing);
+      // A lost report to a parent (a crash right after the last commit) is sent again.
+      if (isTerminalStatus(execution.status)) await this.notifyParent(execution);
       return;
     }
-    if (execution.status === 'paused') {
+    // A child's report is taken while paused: the child already ran, nothing new starts.
+    const continuation = job.data.childExecutionId;
+    if (execution.status === 'paused' && continuation === undefined) {
       if (await store.holdNodes(executionId, [nodeId])) return;
       const now = await store.getExecution(executionId, { nodeIds: [] });
       if (now?.status !== 'running') return;
-    } else if (execution.status !== 'running') {
+    } else if (
+      execution.status !== 'running' &&
+      !(execution.status === 'paused' && continuation !== undefined)
+    ) {
       return;
     }
 
@@ -92,6 +139,7 @@ export class NodePipeline {
       parentResults,
     });
     const policy = resolveRetryPolicy(node, this.#deps.config.defaultRetryPolicy);
+    const continueOnFail = policy.continueOnFail || CompositeNodes.continueOnFail(node);
     const attempt = job.attemptsMade + 1;
     const started = Date.now();
 
@@ -106,26 +154,38 @@ export class NodePipeline {
         );
         return;
       }
-      this.#deps.events.emit('node:started', { executionId, workflowId, nodeId, attempt });
-      const result = await this.#execute(
-        graph,
-        job,
-        {
-          inputData,
-          parentResults,
-          depth: execution.depth,
-          parentExecutionId: execution.parentExecutionId,
-        },
-        attempt,
-      );
+      let result: ExecutionResult | undefined;
+      if (node.type === 'sub-workflow' || node.type === 'map') {
+        const run = { context, node, execution, inputData, generation: String(job.id) };
+        if (continuation === undefined) {
+          this.#deps.events.emit('node:started', { executionId, workflowId, nodeId, attempt });
+          result = await this.#composite.start(run);
+        } else {
+          result = await this.#composite.resume(run, continuation);
+        }
+        if (result === undefined) return; // children still running; they report back
+      } else {
+        this.#deps.events.emit('node:started', { executionId, workflowId, nodeId, attempt });
+        result = await this.#execute(
+          graph,
+          job,
+          {
+            inputData,
+            parentResults,
+            depth: execution.depth,
+            parentExecutionId: execution.parentExecutionId,
+          },
+          attempt,
+        );
+      }
       outcome = {
         result,
-        resolution: resolveNodeEdges(graph, nodeId, result, {
-          continueOnFail: policy.continueOnFail,
-        }),
+        resolution: resolveNodeEdges(graph, nodeId, result, { continueOnFail }),
       };
     } catch (thrown) {
       const error = toError(thrown);
+      // Cancelled while it ran: the execution is over, there is nothing to record or retry.
+      if (WorkflowError.isInstance(error) && error.code === 'EXECUTION_CANCELLED') return;
       this.#recordSpan(context, nodeId, attempt, started, error);
       if (isRetryableError(error) && attempt < policy.maxAttempts) {
         this.#deps.events.emit('node:retrying', {
@@ -147,7 +207,7 @@ export class NodePipeline {
       };
       outcome = {
         result,
-        resolution: policy.continueOnFail
+        resolution: continueOnFail
           ? { kind: 'resolved', active: [...(graph.children.get(nodeId) ?? [])], inactive: [] }
           : { kind: 'failed' },
         error,
@@ -222,37 +282,71 @@ export class NodePipeline {
     const { executionId, workflowId, nodeId } = job.data;
     const node = getCompiledNode(graph, nodeId);
     if (node.type === 'delay') return successResult(inputs.inputData);
-    if (node.type === 'sub-workflow' || node.type === 'map') {
-      throw new ConfigurationError(
-        `The built-in node type "${node.type}" is not supported by this engine version`,
-        {
-          nodeId,
-          workflowId,
-        },
-      );
-    }
     const executor = this.#deps.registry.get(node.type);
     if (!executor) throw new UnknownNodeTypeError(node.type, { nodeId, workflowId });
     const logger = createStoreNodeLogger(this.#deps.store, { executionId, nodeId }, (error) =>
       this.#deps.events.emit('error', { error: toError(error), context: 'node logger' }),
     );
-    return runAttempt({
-      executor,
-      timeoutMs: resolveNodeTimeout(node),
-      context: {
-        workflowId,
-        executionId,
-        nodeId,
-        inputData: inputs.inputData,
-        nodeConfig: { ...(node.config ?? {}) },
-        previousResults: inputs.parentResults,
-        parentExecutionId: inputs.parentExecutionId,
-        depth: inputs.depth,
-        attempt,
-        idempotencyKey: `${executionId}:${nodeId}`,
-        logger,
-      },
-    });
+    const cancel = new AbortController();
+    let controllers = this.#running.get(executionId);
+    if (!controllers) {
+      controllers = new Set();
+      this.#running.set(executionId, controllers);
+    }
+    controllers.add(cancel);
+    try {
+      return await runAttempt({
+        executor,
+        timeoutMs: resolveNodeTimeout(node),
+        cancelSignal: cancel.signal,
+        context: {
+          workflowId,
+          executionId,
+          nodeId,
+          inputData: inputs.inputData,
+          nodeConfig: { ...(node.config ?? {}) },
+          previousResults: inputs.parentResults,
+          parentExecutionId: inputs.parentExecutionId,
+          depth: inputs.depth,
+          attempt,
+          idempotencyKey: `${executionId}:${nodeId}`,
+          logger,
+        },
+      });
+    } catch (error) {
+      if (cancel.signal.aborted) throw new ExecutionCancelledError(executionId, nodeId);
+      throw error;
+    } finally {
+      controllers.delete(cancel);
+      if (controllers.size === 0) this.#running.delete(executionId);
+    }
+  }
+
+  /**
+   * Tells a child execution's parent that it ended: a continuation job of the parent node, whose id
+   * names the child, so a repeated report is one job.
+   */
+  async notifyParent(child: Pick<ExecutionState, 'executionId' | 'metadata'>): Promise<void> {
+    const link = readParentLink(child.metadata);
+    if (!link) return;
+    const { graph } = await this.#deps.catalog.version(link.workflowId, link.workflowVersion);
+    await this.#deps.queues.addNodeJobs([
+      buildNodeJob(
+        graph,
+        {
+          executionId: link.executionId,
+          workflowId: link.workflowId,
+          workflowVersion: link.workflowVersion,
+          priority: link.priority,
+        },
+        link.nodeId,
+        {
+          defaultRetryPolicy: this.#deps.config.defaultRetryPolicy,
+          tag: `done.${child.executionId}`,
+          childExecutionId: child.executionId,
+        },
+      ),
+    ]);
   }
 
   async #scheduleDelay(
@@ -378,16 +472,17 @@ export class NodePipeline {
     }
     await this.enqueueNodes(graph, context, ready);
     for (const outcome of outcomes) {
+      if (outcome.transitioned === undefined) continue;
+      const ended = await store.getExecution(executionId, { nodeIds: [] });
       if (outcome.transitioned === 'completed')
         events.emit('execution:completed', { executionId, workflowId });
-      if (outcome.transitioned === 'failed') {
-        const failed = await store.getExecution(executionId, { nodeIds: [] });
+      else
         events.emit('execution:failed', {
           executionId,
           workflowId,
-          error: failed?.error ?? 'failed',
+          error: ended?.error ?? 'failed',
         });
-      }
+      if (ended?.parentExecutionId !== undefined) await this.notifyParent(ended);
     }
   }
 

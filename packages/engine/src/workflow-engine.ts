@@ -24,6 +24,7 @@ import {
   resolveEngineConfig,
 } from './engine-config.ts';
 import { type EngineEventMap, type EngineEventName, EngineEvents } from './engine-events.ts';
+import { ExecutionControl } from './execution-control.ts';
 import {
   type BulkWorkflowItem,
   type EnqueueWorkflowOptions,
@@ -75,6 +76,7 @@ export class WorkflowEngine {
   readonly #catalog: WorkflowCatalog;
   readonly #pipeline: NodePipeline;
   readonly #starter: ExecutionStarter;
+  readonly #control: ExecutionControl;
   readonly #events = new EngineEvents();
   readonly #workers: Worker[] = [];
   #starting: Promise<void> | undefined;
@@ -100,8 +102,16 @@ export class WorkflowEngine {
       events: this.#events,
       config: this.#config,
     };
-    this.#pipeline = new NodePipeline(deps);
+    this.#pipeline = new NodePipeline({
+      ...deps,
+      cancelChild: (executionId) => this.#control.cancel(executionId, { notifyParent: false }),
+    });
     this.#starter = new ExecutionStarter({ ...deps, pipeline: this.#pipeline });
+    this.#control = new ExecutionControl({
+      ...deps,
+      pipeline: this.#pipeline,
+      broadcastCancel: async () => {},
+    });
   }
 
   /** Subscribes to a local event; returns the unsubscribe function. */
@@ -253,6 +263,59 @@ export class WorkflowEngine {
       }
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 25));
     }
+  }
+
+  /**
+   * Pauses a running execution and its sub-workflows: running nodes finish and record their
+   * results; nothing new starts until {@link WorkflowEngine.resumeExecution}. Returns false when it
+   * was not running.
+   */
+  async pauseExecution(executionId: string): Promise<boolean> {
+    return this.#control.pause(executionId);
+  }
+
+  /** Resumes a paused execution and its sub-workflows, starting exactly the nodes held. */
+  async resumeExecution(executionId: string): Promise<boolean> {
+    return this.#control.resume(executionId);
+  }
+
+  /**
+   * Cancels an execution and every descendant: nothing new starts, running executors see their
+   * `signal` aborted (in every process), waiting and delayed jobs are removed. Terminal executions
+   * never change: returns false for them.
+   */
+  async cancelExecution(executionId: string): Promise<boolean> {
+    return this.#control.cancel(executionId);
+  }
+
+  /** The seeds' name for {@link WorkflowEngine.pauseExecution}. */
+  async pauseWorkflow(executionId: string): Promise<boolean> {
+    return this.pauseExecution(executionId);
+  }
+
+  /** The seeds' name for {@link WorkflowEngine.resumeExecution}. */
+  async resumeWorkflow(executionId: string): Promise<boolean> {
+    return this.resumeExecution(executionId);
+  }
+
+  /** The seeds' name for {@link WorkflowEngine.cancelExecution}. */
+  async cancelWorkflow(executionId: string): Promise<boolean> {
+    return this.cancelExecution(executionId);
+  }
+
+  /** Pauses many executions; returns, per id, whether it was paused. */
+  async pauseExecutions(executionIds: readonly string[]): Promise<Record<string, boolean>> {
+    return this.#control.bulk(executionIds, (id) => this.#control.pause(id));
+  }
+
+  /** Resumes many executions; returns, per id, whether it was resumed. */
+  async resumeExecutions(executionIds: readonly string[]): Promise<Record<string, boolean>> {
+    return this.#control.bulk(executionIds, (id) => this.#control.resume(id));
+  }
+
+  /** Cancels many executions; returns, per id, whether it was cancelled. */
+  async cancelExecutions(executionIds: readonly string[]): Promise<Record<string, boolean>> {
+    return this.#control.bulk(executionIds, (id) => this.#control.cancel(id));
   }
 
   /** Dead-letter items, oldest first. */

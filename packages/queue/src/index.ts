@@ -4,6 +4,67 @@
  * settings, on BullMQ's Redis backend or its PostgreSQL backend.
  * @module
  */
+
+// Coordination across engine processes: distributed locks and signals, on Redis or PostgreSQL.
+export type {
+  CoordinationConnection,
+  PostgresCoordinationConnection,
+} from './coordination/coordination-connection.ts';
+export {
+  LockNotAcquiredError,
+  type LockNotAcquiredReason,
+  MalformedSignalError,
+  SignalChannelClosedError,
+  SignalPayloadTooLargeError,
+} from './coordination/coordination-errors.ts';
+export {
+  type CreateLockBackendOptions,
+  createLockBackend,
+} from './coordination/create-lock-backend.ts';
+export { createSignalChannel } from './coordination/create-signal-channel.ts';
+export { DistributedLock } from './coordination/distributed-lock.ts';
+export type { LockBackend, LockLease } from './coordination/lock-backend.ts';
+export {
+  DEFAULT_LOCK_RETRY_DELAY_MS,
+  DEFAULT_LOCK_TTL_MS,
+  type LockOptions,
+  LockPresets,
+  type ResolvedLockOptions,
+  resolveLockOptions,
+} from './coordination/lock-options.ts';
+export {
+  DEFAULT_COORDINATION_SCHEMA,
+  type PostgresConnection,
+} from './coordination/postgres-connection.ts';
+export {
+  PostgresLockBackend,
+  type PostgresLockBackendOptions,
+} from './coordination/postgres-lock-backend.ts';
+export {
+  PG_NOTIFY_MAX_PAYLOAD_BYTES,
+  PostgresSignalChannel,
+  type PostgresSignalChannelOptions,
+} from './coordination/postgres-signal-channel.ts';
+export {
+  DEFAULT_REDIS_LOCK_PREFIX,
+  RedisLockBackend,
+  type RedisLockBackendOptions,
+} from './coordination/redis-lock-backend.ts';
+export {
+  RedisSignalChannel,
+  type RedisSignalChannelOptions,
+} from './coordination/redis-signal-channel.ts';
+export type {
+  SignalChannel,
+  SignalChannelOptions,
+  SignalListener,
+  Unsubscribe,
+} from './coordination/signal-channel.ts';
+export {
+  DEFAULT_SIGNAL_PREFIX,
+  postgresChannelName,
+  redisChannelName,
+} from './coordination/signal-channel-names.ts';
 export type {
   DeadLetterJobData,
   NodeJobData,

@@ -189,6 +189,16 @@ export class WorkflowQueues {
     }
   }
 
+  /** Removes a waiting or delayed job of the workflow queue (a start not yet due). */
+  async removeWorkflowJob(jobId: string): Promise<boolean> {
+    const { workflow } = await this.#open();
+    try {
+      return (await workflow.remove(jobId)) === 1;
+    } catch {
+      return false; // running: it will see the execution's status
+    }
+  }
+
   /** Job counts of every queue. */
   async getStats(): Promise<QueueStats> {
     const queues = await this.#open();

@@ -1,0 +1,254 @@
+import {
+  applyMapping,
+  collectWorkflowOutput,
+  type ExecutionResult,
+  type ExecutionState,
+  type ExecutionStore,
+  getPath,
+  isTerminalStatus,
+  MAX_SUBWORKFLOW_DEPTH,
+  type NodeDefinition,
+  NodeExecutionError,
+  SubWorkflowDepthError,
+  successResult,
+  WorkflowError,
+} from '@spane/core';
+import type { EngineEvents } from './engine-events.ts';
+import type { ExecutionJobContext } from './node-jobs.ts';
+import { childExecutionId, PARENT_LINK_KEY, type ParentLink } from './parent-link.ts';
+import type { WorkflowCatalog } from './workflow-catalog.ts';
+
+/** Config of a `sub-workflow` node (validated at registration). */
+interface SubWorkflowConfig {
+  workflowId: string;
+  inputMapping?: Record<string, string> | undefined;
+  outputMapping?: Record<string, string> | undefined;
+  continueOnFail?: boolean | undefined;
+}
+
+/** Config of a `map` node: a sub-workflow per item of an array in the node's input. */
+interface MapConfig extends SubWorkflowConfig {
+  itemsPath?: string | undefined;
+  concurrency?: number | undefined;
+}
+
+/** What a composite node's run works on. */
+export interface CompositeRun {
+  context: ExecutionJobContext;
+  node: Readonly<NodeDefinition>;
+  /** The parent execution (its depth matters). */
+  execution: Pick<ExecutionState, 'depth'>;
+  inputData: unknown;
+  /** The job id that started the node: children are derived from it. */
+  generation: string;
+}
+
+/**
+ * The built-in `sub-workflow` and `map` nodes. They hold no worker slot while children run: a run
+ * starts child executions and returns; each child reports back when it ends (a continuation job of
+ * the parent node), and the node's result is committed when every child it waits for has ended.
+ * A run returns the node's result, or `undefined` while children are still running.
+ */
+export class CompositeNodes {
+  readonly #store: ExecutionStore;
+  readonly #catalog: WorkflowCatalog;
+  readonly #events: EngineEvents;
+  readonly #startEntryNodes: (execution: ExecutionState) => Promise<void>;
+  readonly #cancel: (executionId: string) => Promise<unknown>;
+
+  constructor(deps: {
+    store: ExecutionStore;
+    catalog: WorkflowCatalog;
+    events: EngineEvents;
+    /** Enqueues a new child's entry nodes. */
+    startEntryNodes: (execution: ExecutionState) => Promise<void>;
+    /** Cancels a child without reporting back (a failed `map` item stops its siblings). */
+    cancel: (executionId: string) => Promise<unknown>;
+  }) {
+    this.#store = deps.store;
+    this.#catalog = deps.catalog;
+    this.#events = deps.events;
+    this.#startEntryNodes = deps.startEntryNodes;
+    this.#cancel = deps.cancel;
+  }
+
+  /** Whether a composite node may keep its edges active when it fails. */
+  static continueOnFail(node: Readonly<NodeDefinition>): boolean {
+    return (node.config as SubWorkflowConfig | undefined)?.continueOnFail === true;
+  }
+
+  /** First run of the node: start its children (or finish at once when there is nothing to run). */
+  async start(run: CompositeRun): Promise<ExecutionResult | undefined> {
+    const config = run.node.config as unknown as MapConfig;
+    const depth = run.execution.depth + 1;
+    if (depth > MAX_SUBWORKFLOW_DEPTH) {
+      throw new SubWorkflowDepthError(config.workflowId, depth, MAX_SUBWORKFLOW_DEPTH);
+    }
+    if (run.node.type === 'sub-workflow') {
+      const child = await this.#startChild(run, applyMapping(run.inputData, config.inputMapping));
+      return isTerminalStatus(child.status)
+        ? this.#finishSubWorkflow(run, child.executionId)
+        : undefined;
+    }
+    const items = this.#items(run, config);
+    if (items.length === 0) return successResult([], { metadata: { items: 0 } });
+    const width = Math.min(items.length, config.concurrency ?? items.length);
+    for (let index = 0; index < width; index++) {
+      await this.#startChild(run, applyMapping(items[index], config.inputMapping), index);
+    }
+    return undefined;
+  }
+
+  /** A child ended: finish a sub-workflow node; for a map node, start the next item or finish. */
+  async resume(run: CompositeRun, childId: string): Promise<ExecutionResult | undefined> {
+    if (run.node.type === 'sub-workflow') return this.#finishSubWorkflow(run, childId);
+    const config = run.node.config as unknown as MapConfig;
+    const child = await this.#store.getExecution(childId, { nodeIds: [] });
+    if (!child || !isTerminalStatus(child.status)) return undefined;
+    const link = child.metadata[PARENT_LINK_KEY] as ParentLink | undefined;
+    const index = link?.index ?? 0;
+    const generation = link?.generation ?? run.generation;
+    const items = this.#items(run, config);
+    if (child.status !== 'completed' && !config.continueOnFail) {
+      await this.#cancelSiblings(run, generation, items.length);
+      throw this.#childFailure(run, child, index);
+    }
+    const width = Math.min(items.length, config.concurrency ?? items.length);
+    const next = index + width;
+    if (next < items.length) {
+      await this.#startChild(
+        { ...run, generation },
+        applyMapping(items[next], config.inputMapping),
+        next,
+      );
+      return undefined;
+    }
+    return this.#collect({ ...run, generation }, config, items.length);
+  }
+
+  #items(run: CompositeRun, config: MapConfig): unknown[] {
+    const items = config.itemsPath ? getPath(run.inputData, config.itemsPath) : run.inputData;
+    if (!Array.isArray(items)) {
+      throw new WorkflowError({
+        message: `Map node "${run.node.id}" needs an array ${config.itemsPath ? `at "${config.itemsPath}" of` : 'as'} its input`,
+        code: 'VALIDATION_ERROR',
+        retryable: false,
+        nodeId: run.node.id,
+        executionId: run.context.executionId,
+      });
+    }
+    return items;
+  }
+
+  /** Every item ended: the children's outputs in item order, failed items marked. */
+  async #collect(
+    run: CompositeRun,
+    config: MapConfig,
+    count: number,
+  ): Promise<ExecutionResult | undefined> {
+    const ids = Array.from({ length: count }, (_, index) =>
+      childExecutionId({ ...this.#link(run), index }),
+    );
+    const summaries = await Promise.all(
+      ids.map((id) => this.#store.getExecution(id, { nodeIds: [] })),
+    );
+    if (summaries.some((child) => !child || !isTerminalStatus(child.status))) return undefined;
+    const results: unknown[] = [];
+    const failedItems: number[] = [];
+    for (const [index, id] of ids.entries()) {
+      const child = (await this.#store.getExecution(id)) as ExecutionState;
+      if (child.status === 'completed') {
+        const { graph: childGraph } = await this.#catalog.version(
+          child.workflowId,
+          child.workflowVersion,
+        );
+        results.push(
+          applyMapping(collectWorkflowOutput(childGraph, child.nodeResults), config.outputMapping),
+        );
+      } else {
+        if (!config.continueOnFail) throw this.#childFailure(run, child, index);
+        failedItems.push(index);
+        results.push({ error: child.error ?? `item ${index} was ${child.status}` });
+      }
+    }
+    return successResult(results, { metadata: { items: count, failedItems } });
+  }
+
+  async #finishSubWorkflow(
+    run: CompositeRun,
+    childId: string,
+  ): Promise<ExecutionResult | undefined> {
+    const config = run.node.config as unknown as SubWorkflowConfig;
+    const child = await this.#store.getExecution(childId);
+    if (!child || !isTerminalStatus(child.status)) return undefined;
+    if (child.status !== 'completed') throw this.#childFailure(run, child);
+    const { graph } = await this.#catalog.version(child.workflowId, child.workflowVersion);
+    return successResult(
+      applyMapping(collectWorkflowOutput(graph, child.nodeResults), config.outputMapping),
+      { metadata: { childExecutionId: child.executionId } },
+    );
+  }
+
+  #childFailure(run: CompositeRun, child: ExecutionState, index?: number): Error {
+    const which = index === undefined ? 'sub-workflow' : `item ${index}`;
+    return new NodeExecutionError(
+      run.node.id,
+      run.context.executionId,
+      `${which} (execution ${child.executionId}) ${child.status}${child.error ? `: ${child.error}` : ''}`,
+      { retryable: false },
+    );
+  }
+
+  #link(run: CompositeRun): ParentLink {
+    return {
+      executionId: run.context.executionId,
+      workflowId: run.context.workflowId,
+      workflowVersion: run.context.workflowVersion,
+      nodeId: run.node.id,
+      priority: run.context.priority,
+      generation: run.generation,
+    };
+  }
+
+  /** Creates (or finds, on redelivery) a child execution and enqueues its entry nodes. */
+  async #startChild(
+    run: CompositeRun,
+    initialData: unknown,
+    index?: number,
+  ): Promise<ExecutionState> {
+    const config = run.node.config as unknown as SubWorkflowConfig;
+    const { version } = await this.#catalog.latest(config.workflowId);
+    const link: ParentLink = { ...this.#link(run), ...(index === undefined ? {} : { index }) };
+    const { execution, created } = await this.#store.createExecution({
+      executionId: childExecutionId(link),
+      workflowId: config.workflowId,
+      workflowVersion: version,
+      initialData,
+      status: 'running',
+      parentExecutionId: run.context.executionId,
+      parentNodeId: run.node.id,
+      depth: run.execution.depth + 1,
+      metadata: { [PARENT_LINK_KEY]: link },
+    });
+    if (created || (execution.status === 'running' && execution.resolvedCount === 0)) {
+      await this.#startEntryNodes(execution);
+      if (created) {
+        this.#events.emit('execution:started', {
+          executionId: execution.executionId,
+          workflowId: config.workflowId,
+        });
+      }
+    }
+    return execution;
+  }
+
+  async #cancelSiblings(run: CompositeRun, generation: string, count: number): Promise<void> {
+    const link = { ...this.#link(run), generation };
+    for (let index = 0; index < count; index++) {
+      const id = childExecutionId({ ...link, index });
+      const sibling = await this.#store.getExecution(id, { nodeIds: [] });
+      if (!sibling) continue; // not started yet
+      if (!isTerminalStatus(sibling.status)) await this.#cancel(id);
+    }
+  }
+}

@@ -1,0 +1,170 @@
+import {
+  type ExecutionStatus,
+  type ExecutionStore,
+  type ExecutionSummary,
+  isTerminalStatus,
+} from '@spane/core';
+import { nodeJobId, type WorkflowQueues } from '@spane/queue';
+import type { EngineEvents } from './engine-events.ts';
+import { queueJobId } from './execution-starter.ts';
+import type { NodePipeline } from './node-pipeline.ts';
+import { readParentLink } from './parent-link.ts';
+import type { WorkflowCatalog } from './workflow-catalog.ts';
+
+const LIVE: readonly ExecutionStatus[] = ['pending', 'running', 'paused'];
+
+/**
+ * Pause, resume and cancel, each reaching every descendant (sub-workflows and map items).
+ * Terminal executions never change.
+ */
+export class ExecutionControl {
+  readonly #store: ExecutionStore;
+  readonly #queues: WorkflowQueues;
+  readonly #catalog: WorkflowCatalog;
+  readonly #pipeline: NodePipeline;
+  readonly #events: EngineEvents;
+  /** Tells every engine process to abort the executors of a cancelled execution. */
+  readonly #broadcastCancel: (executionId: string) => Promise<void>;
+
+  constructor(deps: {
+    store: ExecutionStore;
+    queues: WorkflowQueues;
+    catalog: WorkflowCatalog;
+    pipeline: NodePipeline;
+    events: EngineEvents;
+    broadcastCancel: (executionId: string) => Promise<void>;
+  }) {
+    this.#store = deps.store;
+    this.#queues = deps.queues;
+    this.#catalog = deps.catalog;
+    this.#pipeline = deps.pipeline;
+    this.#events = deps.events;
+    this.#broadcastCancel = deps.broadcastCancel;
+  }
+
+  /**
+   * Pauses a running execution: running nodes finish and record, nothing new starts until
+   * {@link ExecutionControl.resume}. Returns false when it was not running.
+   */
+  async pause(executionId: string): Promise<boolean> {
+    const change = await this.#store.setExecutionStatus(executionId, 'paused', {
+      from: ['running'],
+    });
+    for (const child of await this.#children(executionId, ['running'])) {
+      await this.pause(child.executionId);
+    }
+    if (change.changed) {
+      this.#events.emit('execution:paused', {
+        executionId,
+        workflowId: await this.#workflowOf(executionId),
+      });
+    }
+    return change.changed;
+  }
+
+  /** Resumes a paused execution: exactly the nodes held while paused start. */
+  async resume(executionId: string): Promise<boolean> {
+    const resumed = await this.#store.resumeExecution(executionId);
+    if (resumed.changed) {
+      const execution = await this.#store.getExecution(executionId, { nodeIds: [] });
+      if (execution) {
+        const { graph } = await this.#catalog.version(
+          execution.workflowId,
+          execution.workflowVersion,
+        );
+        // Never started (a map item created while its parent was paused): start it now.
+        const held = [...new Set(resumed.held)];
+        const toStart =
+          held.length === 0 && execution.resolvedCount === 0 ? graph.entryNodes : held;
+        await this.#pipeline.enqueueNodes(
+          graph,
+          {
+            executionId,
+            workflowId: execution.workflowId,
+            workflowVersion: execution.workflowVersion,
+            priority: readParentLink(execution.metadata)?.priority,
+          },
+          [...new Set(resumed.held)],
+          `resume${Date.now()}`,
+        );
+        this.#events.emit('execution:resumed', { executionId, workflowId: execution.workflowId });
+      }
+    }
+    for (const child of await this.#children(executionId, ['paused'])) {
+      await this.resume(child.executionId);
+    }
+    return resumed.changed;
+  }
+
+  /**
+   * Cancels an execution and its descendants: nothing new starts, running executors see their
+   * signal aborted (in every process), waiting and delayed jobs are removed. Returns false when it
+   * had already ended.
+   */
+  async cancel(
+    executionId: string,
+    options: { notifyParent?: boolean | undefined } = {},
+  ): Promise<boolean> {
+    const change = await this.#store.setExecutionStatus(executionId, 'cancelled', { from: LIVE });
+    if (!change.changed) return false;
+    this.#pipeline.abortExecution(executionId);
+    await this.#broadcastCancel(executionId);
+    const execution = await this.#store.getExecution(executionId, { nodeIds: [] });
+    if (execution) {
+      const { graph } = await this.#catalog.version(
+        execution.workflowId,
+        execution.workflowVersion,
+      );
+      await Promise.all(
+        graph.nodeIds.flatMap((nodeId) => [
+          this.#queues.removeNodeJob(nodeJobId(executionId, nodeId)),
+          this.#queues.removeNodeJob(nodeJobId(executionId, nodeId, 'wait')),
+        ]),
+      );
+      await this.#queues.removeWorkflowJob(queueJobId(`start.${executionId}`));
+      this.#events.emit('execution:cancelled', { executionId, workflowId: execution.workflowId });
+    }
+    for (const child of await this.#children(executionId, LIVE)) {
+      await this.cancel(child.executionId, { notifyParent: false });
+    }
+    // A child cancelled on its own fails its parent's node (unless it continues on failure).
+    if (execution?.parentExecutionId !== undefined && options.notifyParent !== false) {
+      const parent = await this.#store.getExecution(execution.parentExecutionId, { nodeIds: [] });
+      if (parent && !isTerminalStatus(parent.status)) await this.#pipeline.notifyParent(execution);
+    }
+    return true;
+  }
+
+  /** Runs an operation on many executions; returns, per id, whether it changed anything. */
+  async bulk(
+    executionIds: readonly string[],
+    operation: (executionId: string) => Promise<boolean>,
+  ): Promise<Record<string, boolean>> {
+    const outcome: Record<string, boolean> = {};
+    for (const id of executionIds) outcome[id] = await operation(id);
+    return outcome;
+  }
+
+  async #children(
+    executionId: string,
+    status: readonly ExecutionStatus[],
+  ): Promise<ExecutionSummary[]> {
+    const children: ExecutionSummary[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.#store.listExecutions({
+        parentExecutionId: executionId,
+        status,
+        limit: 500,
+        cursor,
+      });
+      children.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    return children;
+  }
+
+  async #workflowOf(executionId: string): Promise<string> {
+    return (await this.#store.getExecution(executionId, { nodeIds: [] }))?.workflowId ?? '';
+  }
+}

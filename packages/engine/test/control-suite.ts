@@ -1,0 +1,423 @@
+import {
+  type ExecutionContext,
+  type ExecutionStore,
+  MAX_SUBWORKFLOW_DEPTH,
+  NodeRegistry,
+  successResult,
+  type WorkflowDefinition,
+} from '@spane/core';
+import { nodeJobId } from '@spane/queue';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EngineConfig, WorkflowEngine } from '../src/index.ts';
+import { type EngineTarget, node, startEngine } from './harness.ts';
+
+/** Resolves when `check` holds, polling; fails the test after `timeoutMs`. */
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** An executor that waits until released (or aborted), recording what it saw. */
+function gate() {
+  const started: string[] = [];
+  const aborted: string[] = [];
+  let release: () => void = () => {};
+  let released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const executor = async (ctx: ExecutionContext) => {
+    started.push(`${ctx.executionId}:${ctx.nodeId}`);
+    await Promise.race([
+      released,
+      new Promise((_, reject) =>
+        ctx.signal.addEventListener('abort', () => {
+          aborted.push(`${ctx.executionId}:${ctx.nodeId}`);
+          reject(ctx.signal.reason);
+        }),
+      ),
+    ]);
+    return successResult({ node: ctx.nodeId, input: ctx.inputData });
+  };
+  return {
+    executor,
+    started,
+    aborted,
+    release: () => release(),
+    reset: () => {
+      released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    },
+  };
+}
+
+/**
+ * Control and composition, written once and run against every queue backend and store: pause,
+ * resume, cancel (with descendants), delay variants, sub-workflows and map.
+ */
+export function defineControlSuite(target: EngineTarget): void {
+  describe(`control and composition on ${target.name}`, () => {
+    const engines: WorkflowEngine[] = [];
+    const closers: Array<() => Promise<void>> = [];
+    afterEach(async () => {
+      await Promise.all(engines.splice(0).map((engine) => engine.close()));
+      await Promise.all(closers.splice(0).map((close) => close()));
+    });
+
+    async function setup(
+      registry: NodeRegistry,
+      workflows: WorkflowDefinition[],
+      options: { config?: EngineConfig; concurrency?: number; store?: ExecutionStore } = {},
+    ) {
+      const store = options.store ?? (await target.store.create());
+      if (!options.store) closers.push(() => store.close());
+      const engine = await startEngine({
+        registry,
+        store,
+        connection: target.queue.connection(),
+        workflows,
+        config: options.config ?? {},
+        concurrency: options.concurrency ?? 10,
+      });
+      engines.push(engine);
+      return { engine, store };
+    }
+
+    const echo = async (ctx: ExecutionContext) =>
+      successResult({ node: ctx.nodeId, input: ctx.inputData });
+
+    it(`${target.name}: pause lets running nodes finish, starts nothing new, and resume starts exactly what was held`, async () => {
+      const g = gate();
+      const ran: string[] = [];
+      const registry = new NodeRegistry()
+        .register('gate', g.executor)
+        .register('echo', async (ctx) => {
+          ran.push(ctx.nodeId);
+          return echo(ctx);
+        });
+      const { engine, store } = await setup(registry, [
+        { id: 'p', nodes: [node('a', 'gate', ['b', 'c']), node('b', 'echo'), node('c', 'echo')] },
+      ]);
+      const id = await engine.enqueueWorkflow('p', { x: 1 });
+      await until(() => g.started.length === 1);
+      expect(await engine.pauseExecution(id)).toBe(true);
+      expect(await engine.pauseWorkflow(id)).toBe(false); // already paused
+      g.release();
+      await until(async () => (await store.getExecution(id))?.nodeResults.a !== undefined);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(ran).toEqual([]);
+      expect((await store.getExecution(id))?.status).toBe('paused');
+      expect(await engine.resumeExecution(id)).toBe(true);
+      const done = await engine.waitForExecution(id);
+      expect(done.status).toBe('completed');
+      expect(ran.sort()).toEqual(['b', 'c']);
+    });
+
+    it(`${target.name}: cancel aborts running executors, removes delayed jobs, and terminal states never change`, async () => {
+      const g = gate();
+      const registry = new NodeRegistry().register('gate', g.executor).register('echo', echo);
+      const { engine, store } = await setup(registry, [
+        { id: 'c1', nodes: [node('a', 'gate', ['b']), node('b', 'echo')] },
+        {
+          id: 'c2',
+          nodes: [
+            { id: 'wait', type: 'delay', config: { durationSeconds: 30 }, outputs: ['after'] },
+            node('after', 'echo'),
+          ],
+        },
+      ]);
+      const running = await engine.enqueueWorkflow('c1', {});
+      await until(() => g.started.length === 1);
+      expect(await engine.cancelExecution(running)).toBe(true);
+      await until(() => g.aborted.length === 1);
+      expect((await store.getExecution(running))?.status).toBe('cancelled');
+      expect((await store.getExecution(running))?.nodeResults.b).toBeUndefined();
+
+      const waiting = await engine.enqueueWorkflow('c2', {});
+      const waitJob = nodeJobId(waiting, 'wait', 'wait');
+      await until(async () => (await engine.getJobStatus(waitJob)).exists);
+      expect(await engine.cancelWorkflow(waiting)).toBe(true);
+      expect((await engine.getJobStatus(waitJob)).exists).toBe(false);
+
+      g.release();
+      const finished = await engine.enqueueWorkflow('c1', {});
+      expect((await engine.waitForExecution(finished)).status).toBe('completed');
+      expect(await engine.cancelExecution(finished)).toBe(false);
+      expect(await engine.pauseExecution(finished)).toBe(false);
+      expect(await engine.resumeExecution(finished)).toBe(false);
+      expect((await store.getExecution(finished))?.status).toBe('completed');
+      expect(await engine.cancelExecutions([running, finished])).toEqual({
+        [running]: false,
+        [finished]: false,
+      });
+    });
+
+    it(`${target.name}: delay nodes take duration, durationSeconds, durationMinutes and until, and survive every worker stopping`, async () => {
+      const registry = new NodeRegistry().register('echo', echo);
+      const until400 = new Date(Date.now() + 1_200).toISOString();
+      const workflows: WorkflowDefinition[] = [
+        {
+          id: 'd-ms',
+          nodes: [
+            { id: 'w', type: 'delay', config: { duration: 200 }, outputs: ['e'] },
+            node('e', 'echo'),
+          ],
+        },
+        {
+          id: 'd-s',
+          nodes: [
+            { id: 'w', type: 'delay', config: { durationSeconds: 0.2 }, outputs: ['e'] },
+            node('e', 'echo'),
+          ],
+        },
+        {
+          id: 'd-min',
+          nodes: [
+            { id: 'w', type: 'delay', config: { durationMinutes: 0.004 }, outputs: ['e'] },
+            node('e', 'echo'),
+          ],
+        },
+        {
+          id: 'd-until',
+          nodes: [
+            { id: 'w', type: 'delay', config: { until: until400 }, outputs: ['e'] },
+            node('e', 'echo'),
+          ],
+        },
+      ];
+      const store = await target.store.create();
+      closers.push(() => store.close());
+      const first = await setup(registry, workflows, { store });
+      const started = Date.now();
+      const ids = await Promise.all(
+        workflows.map((w) => first.engine.enqueueWorkflow(w.id, { id: w.id })),
+      );
+      // Every worker stops during the wait; a new engine process picks the delayed jobs up.
+      await until(
+        async () => (await store.getExecution(ids[3] as string))?.nodeResults.w === undefined,
+      );
+      await first.engine.close();
+      const prefix = first.engine.getConfig().prefix;
+      const second = await startEngine({
+        registry,
+        store,
+        connection: target.queue.connection(),
+        workflows,
+        config: { prefix },
+      });
+      engines.push(second);
+      for (const [index, id] of ids.entries()) {
+        const done = await second.waitForExecution(id);
+        expect(done.status).toBe('completed');
+        expect(done.nodeResults.e?.data).toEqual({
+          node: 'e',
+          input: { id: workflows[index]?.id },
+        });
+      }
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1_150);
+    });
+
+    it(`${target.name}: a sub-workflow holds no worker slot, maps input and output, and links the child`, async () => {
+      const registry = new NodeRegistry()
+        .register('double', async (ctx) =>
+          successResult({ value: (ctx.inputData as { n: number }).n * 2 }),
+        )
+        .register('echo', echo);
+      const { engine, store } = await setup(
+        registry,
+        [
+          { id: 'child', nodes: [node('double', 'double')] },
+          {
+            id: 'parent',
+            nodes: [
+              node('start', 'echo', ['sub']),
+              {
+                id: 'sub',
+                type: 'sub-workflow',
+                config: {
+                  workflowId: 'child',
+                  inputMapping: { n: 'input.order.amount' },
+                  outputMapping: { doubled: 'value' },
+                },
+                outputs: ['end'],
+              },
+              node('end', 'echo'),
+            ],
+          },
+        ],
+        { concurrency: 1 },
+      );
+      const ids = await Promise.all(
+        [1, 2, 3].map((n) => engine.enqueueWorkflow('parent', { order: { amount: n } })),
+      );
+      for (const [index, id] of ids.entries()) {
+        const done = await engine.waitForExecution(id);
+        expect(done.status).toBe('completed');
+        expect(done.nodeResults.sub?.data).toEqual({ doubled: (index + 1) * 2 });
+        expect(done.nodeResults.end?.data).toEqual({
+          node: 'end',
+          input: { doubled: (index + 1) * 2 },
+        });
+        const childId = done.nodeResults.sub?.metadata?.childExecutionId as string;
+        const child = await store.getExecution(childId);
+        expect(child).toMatchObject({
+          workflowId: 'child',
+          parentExecutionId: id,
+          parentNodeId: 'sub',
+          depth: 1,
+          status: 'completed',
+        });
+      }
+    });
+
+    it(`${target.name}: a failed sub-workflow fails its node unless continueOnFail`, async () => {
+      const registry = new NodeRegistry()
+        .register('boom', async () => {
+          throw new Error('child broke');
+        })
+        .register('echo', echo);
+      const sub = (continueOnFail: boolean) => ({
+        id: 'sub',
+        type: 'sub-workflow',
+        config: { workflowId: 'breaks', continueOnFail },
+        outputs: ['after'],
+      });
+      const { engine } = await setup(registry, [
+        { id: 'breaks', nodes: [node('x', 'boom')] },
+        { id: 'strict', nodes: [sub(false), node('after', 'echo')] },
+        { id: 'lenient', nodes: [sub(true), node('after', 'echo')] },
+      ]);
+      const strict = await engine.waitForExecution(await engine.enqueueWorkflow('strict', {}));
+      expect(strict.status).toBe('failed');
+      expect(strict.nodeResults.sub?.error).toMatch(/child broke/);
+      expect(strict.nodeResults.after).toBeUndefined();
+      const lenient = await engine.waitForExecution(await engine.enqueueWorkflow('lenient', {}));
+      expect(lenient.status).toBe('completed');
+      expect(lenient.nodeResults.sub?.success).toBe(false);
+      expect(lenient.nodeResults.after?.success).toBe(true);
+    });
+
+    it(`${target.name}: nests sub-workflows to depth ${MAX_SUBWORKFLOW_DEPTH} and rejects one deeper`, async () => {
+      const registry = new NodeRegistry().register('leaf', async (ctx) =>
+        successResult({ depth: ctx.depth }),
+      );
+      const chain = (depth: number, name: string): WorkflowDefinition[] =>
+        Array.from({ length: depth + 1 }, (_, level) => ({
+          id: `${name}${level}`,
+          nodes:
+            level === depth
+              ? [node('leaf', 'leaf')]
+              : [
+                  {
+                    id: 'down',
+                    type: 'sub-workflow',
+                    config: { workflowId: `${name}${level + 1}` },
+                  },
+                ],
+        }));
+      const { engine } = await setup(registry, [
+        ...chain(MAX_SUBWORKFLOW_DEPTH, 'ok'),
+        ...chain(MAX_SUBWORKFLOW_DEPTH + 1, 'deep'),
+      ]);
+      const ok = await engine.waitForExecution(await engine.enqueueWorkflow('ok0', {}));
+      expect(ok.status).toBe('completed');
+      expect(ok.nodeResults.down?.data).toEqual({ depth: MAX_SUBWORKFLOW_DEPTH });
+      const deep = await engine.waitForExecution(await engine.enqueueWorkflow('deep0', {}));
+      expect(deep.status).toBe('failed');
+      expect(deep.error).toMatch(/depth/);
+    });
+
+    it(`${target.name}: cancelling a parent three levels up stops every descendant; pause reaches them too`, async () => {
+      const g = gate();
+      const registry = new NodeRegistry().register('gate', g.executor);
+      const level = (id: string, next?: string): WorkflowDefinition => ({
+        id,
+        nodes: next
+          ? [{ id: 'down', type: 'sub-workflow', config: { workflowId: next } }]
+          : [node('work', 'gate')],
+      });
+      const { engine, store } = await setup(registry, [
+        level('l0', 'l1'),
+        level('l1', 'l2'),
+        level('l2', 'l3'),
+        level('l3'),
+      ]);
+      const root = await engine.enqueueWorkflow('l0', {});
+      await until(() => g.started.length === 1);
+      const descendants: string[] = [];
+      let parent = root;
+      for (let depth = 1; depth <= 3; depth++) {
+        const page = await store.listExecutions({ parentExecutionId: parent });
+        expect(page.items).toHaveLength(1);
+        parent = page.items[0]?.executionId as string;
+        descendants.push(parent);
+      }
+      expect(await engine.pauseExecution(root)).toBe(true);
+      for (const id of descendants) expect((await store.getExecution(id))?.status).toBe('paused');
+      expect(await engine.resumeExecution(root)).toBe(true);
+      for (const id of descendants) expect((await store.getExecution(id))?.status).toBe('running');
+
+      expect(await engine.cancelExecution(root)).toBe(true);
+      for (const id of [root, ...descendants]) {
+        expect((await store.getExecution(id))?.status).toBe('cancelled');
+      }
+      await until(() => g.aborted.length === 1);
+    });
+
+    it(`${target.name}: map runs a sub-workflow per item within its concurrency bound, results in item order`, async () => {
+      let active = 0;
+      let maxActive = 0;
+      const registry = new NodeRegistry()
+        .register('square', async (ctx) => {
+          active++;
+          maxActive = Math.max(maxActive, active);
+          const n = ctx.inputData as number;
+          await new Promise((resolve) => setTimeout(resolve, 20 + ((n * 7) % 5) * 10));
+          active--;
+          if (n === 13) throw new Error('unlucky');
+          return successResult(n * n);
+        })
+        .register('emit', async (ctx) => successResult(ctx.inputData));
+      const each = (continueOnFail: boolean) => ({
+        id: 'each',
+        type: 'map',
+        config: { workflowId: 'sq', itemsPath: 'numbers', concurrency: 3, continueOnFail },
+      });
+      const { engine } = await setup(registry, [
+        { id: 'sq', nodes: [node('square', 'square')] },
+        { id: 'loop', nodes: [node('in', 'emit', ['each']), each(false)] },
+        { id: 'loop-lenient', nodes: [node('in', 'emit', ['each']), each(true)] },
+      ]);
+      const numbers = Array.from({ length: 12 }, (_, i) => i + 1);
+      const done = await engine.waitForExecution(await engine.enqueueWorkflow('loop', { numbers }));
+      expect(done.status).toBe('completed');
+      expect(done.nodeResults.each?.data).toEqual(numbers.map((n) => n * n));
+      expect(maxActive).toBeLessThanOrEqual(3);
+      expect(maxActive).toBeGreaterThanOrEqual(2);
+
+      const empty = await engine.waitForExecution(
+        await engine.enqueueWorkflow('loop', { numbers: [] }),
+      );
+      expect(empty.nodeResults.each?.data).toEqual([]);
+
+      const withBad = [12, 13, 14];
+      const failed = await engine.waitForExecution(
+        await engine.enqueueWorkflow('loop', { numbers: withBad }),
+      );
+      expect(failed.status).toBe('failed');
+      expect(failed.nodeResults.each?.error).toMatch(/item 1/);
+      const marked = await engine.waitForExecution(
+        await engine.enqueueWorkflow('loop-lenient', { numbers: withBad }),
+      );
+      expect(marked.status).toBe('completed');
+      const data = marked.nodeResults.each?.data as unknown[];
+      expect(data[0]).toBe(144);
+      expect(data[1]).toMatchObject({ error: expect.stringMatching(/unlucky/) });
+      expect(data[2]).toBe(196);
+      expect(marked.nodeResults.each?.metadata).toMatchObject({ failedItems: [1] });
+    });
+  });
+}

@@ -1,0 +1,49 @@
+/**
+ * Where the coordination primitives live: Redis (a URL or an ioredis instance) or PostgreSQL
+ * (`{ postgres }`), and the one place that tells them apart for the factories.
+ * @module
+ */
+import { Redis } from 'ioredis';
+import type pg from 'pg';
+import { isPool } from './postgres-connection.ts';
+
+/** PostgreSQL as a coordination backend: a connection string or a `pg.Pool` (you end a pool you give). */
+export interface PostgresCoordinationConnection {
+  postgres: string | pg.Pool;
+  /** Schema of the coordination tables. Default is `spane_coordination`. */
+  schema?: string | undefined;
+}
+
+/**
+ * A Redis URL (`redis://`, `rediss://`; a client is created and closed for you), an ioredis
+ * instance (you close it), or `{ postgres, schema? }`.
+ */
+export type CoordinationConnection = string | Redis | PostgresCoordinationConnection;
+
+/** A {@link CoordinationConnection} sorted by backend. */
+export type ClassifiedConnection =
+  | { kind: 'redis'; connection: string | Redis }
+  | { kind: 'postgres'; connection: string | pg.Pool; schema: string | undefined };
+
+/** Sorts a connection by backend; throws a `TypeError` for anything else. */
+export function classifyConnection(connection: CoordinationConnection): ClassifiedConnection {
+  if (typeof connection === 'string') {
+    if (/^rediss?:\/\//i.test(connection)) return { kind: 'redis', connection };
+    if (/^postgres(ql)?:\/\//i.test(connection)) {
+      throw new TypeError(
+        'A PostgreSQL connection string must be given as { postgres: "postgres://..." }.',
+      );
+    }
+    throw new TypeError('A coordination connection string must be a redis:// or rediss:// URL.');
+  }
+  if (connection instanceof Redis) return { kind: 'redis', connection };
+  if (typeof connection === 'object' && connection !== null && 'postgres' in connection) {
+    const { postgres, schema } = connection;
+    if (typeof postgres === 'string' || isPool(postgres)) {
+      return { kind: 'postgres', connection: postgres, schema };
+    }
+  }
+  throw new TypeError(
+    'A coordination connection is a Redis URL, an ioredis instance, or { postgres: connection string | pg.Pool, schema? }.',
+  );
+}

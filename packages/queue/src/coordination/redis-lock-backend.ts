@@ -1,0 +1,83 @@
+/**
+ * {@link LockBackend} on Redis: `SET key token NX PX ttl` to acquire, and two constant Lua scripts
+ * that compare the token before deleting or re-expiring, so only the owner releases or extends.
+ * @module
+ */
+import { Redis } from 'ioredis';
+import type { LockBackend, LockLease } from './lock-backend.ts';
+
+/** The key prefix of Redis locks unless told otherwise. */
+export const DEFAULT_REDIS_LOCK_PREFIX = 'spane:lock:';
+
+/** Deletes KEYS[1] only while it holds ARGV[1] (the owner token). */
+const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('del', KEYS[1])
+end
+return 0`;
+
+/** Sets KEYS[1]'s expiry to ARGV[2] ms only while it holds ARGV[1] (the owner token). */
+const EXTEND_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('pexpire', KEYS[1], ARGV[2])
+end
+return 0`;
+
+/** Options of {@link RedisLockBackend}. */
+export interface RedisLockBackendOptions {
+  /** A Redis URL (the backend creates and closes its client) or an ioredis instance (you close it). */
+  connection: string | Redis;
+  /** Prefix of every lock key. Default is `spane:lock:`. */
+  prefix?: string | undefined;
+}
+
+/** Locks as Redis string keys holding the owner token, with a PX expiry. */
+export class RedisLockBackend implements LockBackend {
+  readonly prefix: string;
+  readonly #client: Redis;
+  readonly #owned: boolean;
+
+  constructor(options: RedisLockBackendOptions) {
+    this.prefix = options.prefix ?? DEFAULT_REDIS_LOCK_PREFIX;
+    if (typeof options.connection === 'string') {
+      this.#client = new Redis(options.connection);
+      this.#owned = true;
+    } else if (options.connection instanceof Redis) {
+      this.#client = options.connection;
+      this.#owned = false;
+    } else {
+      throw new TypeError('A Redis lock connection is a Redis URL or an ioredis instance.');
+    }
+  }
+
+  async tryAcquire(lease: LockLease): Promise<boolean> {
+    const reply = await this.#client.set(
+      this.prefix + lease.key,
+      lease.owner,
+      'PX',
+      lease.ttlMs,
+      'NX',
+    );
+    return reply === 'OK';
+  }
+
+  async extend(lease: LockLease): Promise<boolean> {
+    const reply = await this.#client.eval(
+      EXTEND_SCRIPT,
+      1,
+      this.prefix + lease.key,
+      lease.owner,
+      lease.ttlMs,
+    );
+    return reply === 1;
+  }
+
+  async release(lease: Omit<LockLease, 'ttlMs'>): Promise<boolean> {
+    const reply = await this.#client.eval(RELEASE_SCRIPT, 1, this.prefix + lease.key, lease.owner);
+    return reply === 1;
+  }
+
+  async close(): Promise<void> {
+    if (this.#owned && this.#client.status !== 'end') {
+      await this.#client.quit().catch(() => undefined);
+    }
+  }
+}
