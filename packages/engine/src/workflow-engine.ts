@@ -10,11 +10,13 @@ import {
   WorkflowError,
 } from '@spane/core';
 import {
+  createSignalChannel,
   type DeadLetterJobData,
   type JobStatus,
   nodeJobId,
   type QueueConnection,
   type QueueStats,
+  type SignalChannel,
   WorkflowQueues,
 } from '@spane/queue';
 import type { Worker } from 'bullmq';
@@ -33,6 +35,8 @@ import {
 } from './execution-starter.ts';
 import { NodePipeline } from './node-pipeline.ts';
 import { WorkflowCatalog } from './workflow-catalog.ts';
+
+const CANCEL_TOPIC = 'cancel';
 
 /** What a {@link WorkflowEngine} is assembled from. */
 export interface WorkflowEngineOptions {
@@ -79,12 +83,15 @@ export class WorkflowEngine {
   readonly #control: ExecutionControl;
   readonly #events = new EngineEvents();
   readonly #workers: Worker[] = [];
+  readonly #connection: QueueConnection;
+  #signals: SignalChannel | undefined;
   #starting: Promise<void> | undefined;
   #closed = false;
 
   constructor(options: WorkflowEngineOptions) {
     this.#config = resolveEngineConfig(options.config);
     this.#store = options.store;
+    this.#connection = options.connection;
     this.#queues = new WorkflowQueues({
       connection: options.connection,
       prefix: this.#config.prefix,
@@ -110,7 +117,7 @@ export class WorkflowEngine {
     this.#control = new ExecutionControl({
       ...deps,
       pipeline: this.#pipeline,
-      broadcastCancel: async () => {},
+      broadcastCancel: (executionId) => this.#channel().publish(CANCEL_TOPIC, { executionId }),
     });
   }
 
@@ -205,6 +212,11 @@ export class WorkflowEngine {
 
   async #startWorkers(concurrency: number | undefined): Promise<void> {
     const config = this.#config;
+    // A cancel anywhere aborts this process's executors of that execution.
+    await this.#channel().subscribe<{ executionId?: unknown }>(CANCEL_TOPIC, (message) => {
+      if (typeof message?.executionId === 'string')
+        this.#pipeline.abortExecution(message.executionId);
+    });
     const nodeWorker = await this.#queues.createWorker(
       'node',
       (job) => this.#pipeline.process(job as never),
@@ -369,12 +381,23 @@ export class WorkflowEngine {
     this.#closed = true;
     await this.#starting?.catch(() => undefined);
     await this.#queues.close();
+    await this.#signals?.close();
     this.#events.removeAllListeners();
   }
 
   /** The seeds' name for {@link WorkflowEngine.close}. */
   async gracefulShutdown(): Promise<void> {
     await this.close();
+  }
+
+  /** The cross-process signal channel, on the queues' Redis or Postgres. */
+  #channel(): SignalChannel {
+    this.#signals ??= createSignalChannel(this.#connection, {
+      prefix: `${this.#config.prefix}:signal:`,
+      onError: (error) =>
+        this.#events.emit('error', { error: toError(error), context: 'signal channel' }),
+    });
+    return this.#signals;
   }
 
   #assertOpen(): void {

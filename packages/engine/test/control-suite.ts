@@ -155,6 +155,28 @@ export function defineControlSuite(target: EngineTarget): void {
       });
     });
 
+    it(`${target.name}: a cancel from another engine instance aborts the executor where it runs`, async () => {
+      const g = gate();
+      const registry = new NodeRegistry().register('gate', g.executor);
+      const workflows = [{ id: 'remote', nodes: [node('a', 'gate')] }];
+      const worker = await setup(registry, workflows);
+      const controller = await startEngine({
+        registry,
+        store: worker.store,
+        connection: target.queue.connection(),
+        workflows,
+        config: { prefix: worker.engine.getConfig().prefix },
+        workers: false,
+      });
+      engines.push(controller);
+      const id = await controller.enqueueWorkflow('remote', {});
+      await until(() => g.started.length === 1);
+      expect(await controller.cancelExecution(id)).toBe(true);
+      await until(() => g.aborted.length === 1);
+      expect(g.aborted).toEqual([`${id}:a`]);
+      expect((await worker.store.getExecution(id))?.status).toBe('cancelled');
+    });
+
     it(`${target.name}: delay nodes take duration, durationSeconds, durationMinutes and until, and survive every worker stopping`, async () => {
       const registry = new NodeRegistry().register('echo', echo);
       const until400 = new Date(Date.now() + 1_200).toISOString();
