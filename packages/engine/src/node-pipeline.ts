@@ -24,12 +24,14 @@ import {
   WorkflowError,
 } from '@spane/core';
 import type { Job, NodeJobData, WorkflowQueues } from '@spane/queue';
+import { DelayedError } from 'bullmq';
 import { CompositeNodes } from './composite-nodes.ts';
 import type { ResolvedEngineConfig } from './engine-config.ts';
 import type { EngineEvents } from './engine-events.ts';
 import { runAttempt } from './node-attempt.ts';
 import { buildNodeJob, type ExecutionJobContext } from './node-jobs.ts';
 import { readParentLink } from './parent-link.ts';
+import { CircuitBreakers } from './resilience/circuit-breakers.ts';
 import { createStoreNodeLogger } from './store-node-logger.ts';
 import type { WorkflowCatalog } from './workflow-catalog.ts';
 
@@ -57,9 +59,12 @@ export class NodePipeline {
   readonly #composite: CompositeNodes;
   /** Cancel switches of the executors running in this process, by execution. */
   readonly #running = new Map<string, Set<AbortController>>();
+  /** Per node type, in this process. */
+  readonly breakers: CircuitBreakers;
 
   constructor(deps: NodePipelineDeps) {
     this.#deps = deps;
+    this.breakers = new CircuitBreakers({ registry: deps.registry });
     this.#composite = new CompositeNodes({
       store: deps.store,
       catalog: deps.catalog,
@@ -94,7 +99,7 @@ export class NodePipeline {
   }
 
   /** The BullMQ processor of the node queue. */
-  async process(job: Job<NodeJobData>): Promise<void> {
+  async process(job: Job<NodeJobData>, token?: string): Promise<void> {
     const { store, catalog } = this.#deps;
     const { executionId, workflowId, workflowVersion, nodeId } = job.data;
     const { graph } = await catalog.version(workflowId, workflowVersion);
@@ -186,6 +191,19 @@ export class NodePipeline {
       const error = toError(thrown);
       // Cancelled while it ran: the execution is over, there is nothing to record or retry.
       if (WorkflowError.isInstance(error) && error.code === 'EXECUTION_CANCELLED') return;
+      // Turned away (an open breaker, a rate limit): wait and try again without using an attempt.
+      const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
+      if (
+        WorkflowError.isInstance(error) &&
+        (error.code === 'CIRCUIT_BREAKER_OPEN' || error.code === 'RATE_LIMITED') &&
+        token !== undefined
+      ) {
+        await job.moveToDelayed(
+          Date.now() + (typeof retryAfterMs === 'number' ? retryAfterMs : 1_000),
+          token,
+        );
+        throw new DelayedError();
+      }
       this.#recordSpan(context, nodeId, attempt, started, error);
       if (isRetryableError(error) && attempt < policy.maxAttempts) {
         this.#deps.events.emit('node:retrying', {
@@ -295,24 +313,28 @@ export class NodePipeline {
     }
     controllers.add(cancel);
     try {
-      return await runAttempt({
-        executor,
-        timeoutMs: resolveNodeTimeout(node),
-        cancelSignal: cancel.signal,
-        context: {
-          workflowId,
-          executionId,
-          nodeId,
-          inputData: inputs.inputData,
-          nodeConfig: { ...(node.config ?? {}) },
-          previousResults: inputs.parentResults,
-          parentExecutionId: inputs.parentExecutionId,
-          depth: inputs.depth,
-          attempt,
-          idempotencyKey: `${executionId}:${nodeId}`,
-          logger,
-        },
-      });
+      return await this.breakers.execute(
+        { type: node.type, config: node.circuitBreaker, nodeId, executionId, workflowId },
+        () =>
+          runAttempt({
+            executor,
+            timeoutMs: resolveNodeTimeout(node),
+            cancelSignal: cancel.signal,
+            context: {
+              workflowId,
+              executionId,
+              nodeId,
+              inputData: inputs.inputData,
+              nodeConfig: { ...(node.config ?? {}) },
+              previousResults: inputs.parentResults,
+              parentExecutionId: inputs.parentExecutionId,
+              depth: inputs.depth,
+              attempt,
+              idempotencyKey: `${executionId}:${nodeId}`,
+              logger,
+            },
+          }),
+      );
     } catch (error) {
       if (cancel.signal.aborted) throw new ExecutionCancelledError(executionId, nodeId);
       throw error;

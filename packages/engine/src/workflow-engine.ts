@@ -34,6 +34,7 @@ import {
   queueJobId,
 } from './execution-starter.ts';
 import { NodePipeline } from './node-pipeline.ts';
+import type { CircuitBreakerStats } from './resilience/circuit-breakers.ts';
 import { WorkflowCatalog } from './workflow-catalog.ts';
 
 const CANCEL_TOPIC = 'cancel';
@@ -219,7 +220,7 @@ export class WorkflowEngine {
     });
     const nodeWorker = await this.#queues.createWorker(
       'node',
-      (job) => this.#pipeline.process(job as never),
+      (job, token) => this.#pipeline.process(job as never, token),
       {
         concurrency: concurrency ?? config.workerConcurrency,
         limiter: config.useNativeRateLimiting ? config.rateLimiter : undefined,
@@ -328,6 +329,16 @@ export class WorkflowEngine {
   /** Cancels many executions; returns, per id, whether it was cancelled. */
   async cancelExecutions(executionIds: readonly string[]): Promise<Record<string, boolean>> {
     return this.#control.bulk(executionIds, (id) => this.#control.cancel(id));
+  }
+
+  /** Circuit-breaker state of this process, per node type (and per node override). */
+  getCircuitBreakerStats(): Record<string, CircuitBreakerStats> {
+    return this.#pipeline.breakers.getStats() as Record<string, CircuitBreakerStats>;
+  }
+
+  /** Closes a node type's circuit breaker (all of them without a type) in this process. */
+  resetCircuitBreaker(type?: string): void {
+    this.#pipeline.breakers.reset(type);
   }
 
   /** Dead-letter items, oldest first. */

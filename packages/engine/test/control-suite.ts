@@ -177,6 +177,35 @@ export function defineControlSuite(target: EngineTarget): void {
       expect((await worker.store.getExecution(id))?.status).toBe('cancelled');
     });
 
+    it(`${target.name}: an open circuit breaker fails fast without running the executor, then a probe closes it`, async () => {
+      let calls = 0;
+      let healthy = false;
+      const registry = new NodeRegistry()
+        .register('flaky', async () => {
+          calls++;
+          if (!healthy) throw new Error('service down');
+          return successResult({ ok: true });
+        })
+        .registerCircuitBreaker('flaky', { failureThreshold: 2, timeout: 400 });
+      const { engine } = await setup(registry, [{ id: 'cb', nodes: [node('call', 'flaky')] }]);
+      for (let i = 0; i < 2; i++) {
+        const failed = await engine.waitForExecution(await engine.enqueueWorkflow('cb', {}));
+        expect(failed.status).toBe('failed');
+      }
+      expect(calls).toBe(2);
+      expect(engine.getCircuitBreakerStats().flaky?.state).toBe('open');
+      healthy = true;
+      const opened = Date.now();
+      const id = await engine.enqueueWorkflow('cb', {});
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(calls).toBe(2); // turned away while open, not counted as an attempt
+      const done = await engine.waitForExecution(id);
+      expect(done.status).toBe('completed');
+      expect(Date.now() - opened).toBeGreaterThanOrEqual(250);
+      expect(calls).toBe(3);
+      expect(engine.getCircuitBreakerStats().flaky?.state).toBe('closed');
+    });
+
     it(`${target.name}: delay nodes take duration, durationSeconds, durationMinutes and until, and survive every worker stopping`, async () => {
       const registry = new NodeRegistry().register('echo', echo);
       const until400 = new Date(Date.now() + 1_200).toISOString();
