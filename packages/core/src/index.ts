@@ -125,7 +125,7 @@ export {
   type OutcomeDecision,
   type OutcomeSnapshot,
 } from './scheduler/outcome-decision.ts';
-export { findRunnableNodes } from './scheduler/runnable-nodes.ts';
+export { findRunnableNodes, findSkippableNodes } from './scheduler/runnable-nodes.ts';
 export {
   CommonNodeSchemas,
   createValidatedExecutor,

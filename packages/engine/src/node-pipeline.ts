@@ -6,6 +6,8 @@ import {
   type ExecutionResult,
   type ExecutionState,
   type ExecutionStore,
+  findRunnableNodes,
+  findSkippableNodes,
   getCompiledNode,
   isEdgeActive,
   isRetryableError,
@@ -270,6 +272,54 @@ export class NodePipeline {
         durationMs: 0,
       },
     );
+  }
+
+  /**
+   * Continues an execution from its stored results (a DLQ retry, a replay): skips what can no
+   * longer run, and enqueues what can, under `tag` so finished jobs' ids are not reused.
+   */
+  async continueFrom(
+    graph: CompiledWorkflow,
+    context: ExecutionJobContext,
+    nodeResults: Readonly<Record<string, ExecutionResult>>,
+    tag: string,
+  ): Promise<void> {
+    await this.enqueueNodes(graph, context, findRunnableNodes(graph, nodeResults), tag);
+    const skippable = findSkippableNodes(graph, nodeResults);
+    if (skippable.length > 0) {
+      await this.#dispatch(graph, context, {
+        firstWrite: false,
+        ready: [],
+        skipped: skippable,
+        held: [],
+        status: 'running',
+      });
+    }
+  }
+
+  /**
+   * Stores a result copied from another execution (a replay reuses what it does not re-run),
+   * counting its edges as a real completion would, without enqueueing anything.
+   */
+  async copyResult(
+    graph: CompiledWorkflow,
+    executionId: string,
+    nodeId: string,
+    result: ExecutionResult,
+  ): Promise<void> {
+    const children = graph.children.get(nodeId) ?? [];
+    await this.#deps.store.commitNodeOutcome({
+      executionId,
+      nodeId,
+      result,
+      resolution: 'resolved',
+      edges: this.#edges(
+        graph,
+        nodeId,
+        children.filter((child) => isEdgeActive(result, child)),
+      ),
+      totalNodes: graph.size,
+    });
   }
 
   /** Enqueues the given nodes of an execution (entry nodes at start, held nodes at resume). */

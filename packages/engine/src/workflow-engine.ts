@@ -2,7 +2,6 @@ import {
   ExecutionNotFoundError,
   type ExecutionState,
   type ExecutionStore,
-  findRunnableNodes,
   isTerminalStatus,
   type NodeRegistry,
   toError,
@@ -27,6 +26,7 @@ import {
 } from './engine-config.ts';
 import { type EngineEventMap, type EngineEventName, EngineEvents } from './engine-events.ts';
 import { ExecutionControl } from './execution-control.ts';
+import { ExecutionReplayer } from './execution-replayer.ts';
 import {
   type BulkWorkflowItem,
   type EnqueueWorkflowOptions,
@@ -82,6 +82,7 @@ export class WorkflowEngine {
   readonly #pipeline: NodePipeline;
   readonly #starter: ExecutionStarter;
   readonly #control: ExecutionControl;
+  readonly #replayer: ExecutionReplayer;
   readonly #events = new EngineEvents();
   readonly #workers: Worker[] = [];
   readonly #connection: QueueConnection;
@@ -115,6 +116,7 @@ export class WorkflowEngine {
       cancelChild: (executionId) => this.#control.cancel(executionId, { notifyParent: false }),
     });
     this.#starter = new ExecutionStarter({ ...deps, pipeline: this.#pipeline });
+    this.#replayer = new ExecutionReplayer({ ...deps, pipeline: this.#pipeline });
     this.#control = new ExecutionControl({
       ...deps,
       pipeline: this.#pipeline,
@@ -360,14 +362,28 @@ export class WorkflowEngine {
     const execution = await this.#store.getExecution(executionId);
     if (!execution) return false;
     const { graph } = await this.#catalog.version(workflowId, workflowVersion);
-    const runnable = findRunnableNodes(graph, execution.nodeResults);
-    await this.#pipeline.enqueueNodes(
+    await this.#pipeline.continueFrom(
       graph,
       { executionId, workflowId, workflowVersion },
-      runnable,
+      execution.nodeResults,
       `retry${Date.now()}`,
     );
     return true;
+  }
+
+  /**
+   * Starts a new execution of the same workflow version with the same initial data, linked to the
+   * old one by `metadata.replayOf`. With `fromNodeId`, that node and its descendants run again and
+   * every other result of the old execution is reused. Returns the new execution's id.
+   *
+   * @throws ExecutionNotFoundError, or a `VALIDATION_ERROR` for a node the workflow does not have.
+   */
+  async replayWorkflow(
+    executionId: string,
+    options: { fromNodeId?: string | undefined } = {},
+  ): Promise<string> {
+    this.#assertOpen();
+    return this.#replayer.replay(executionId, options);
   }
 
   /** Job counts of the node queue, and of every queue under `queues`. */

@@ -206,6 +206,90 @@ export function defineControlSuite(target: EngineTarget): void {
       expect(engine.getCircuitBreakerStats().flaky?.state).toBe('closed');
     });
 
+    it(`${target.name}: replays a whole execution, or from a node reusing every other result`, async () => {
+      const runs: string[] = [];
+      const registry = new NodeRegistry().register('count', async (ctx) => {
+        runs.push(ctx.nodeId);
+        return successResult({ node: ctx.nodeId, input: ctx.inputData });
+      });
+      const { engine, store } = await setup(registry, [
+        {
+          id: 'r',
+          nodes: [
+            node('a', 'count', ['b', 'd']),
+            node('b', 'count', ['c']),
+            node('c', 'count'),
+            node('d', 'count'),
+          ],
+        },
+      ]);
+      const first = await engine.waitForExecution(await engine.enqueueWorkflow('r', { n: 1 }));
+      expect(first.status).toBe('completed');
+      expect(runs.sort()).toEqual(['a', 'b', 'c', 'd']);
+
+      runs.length = 0;
+      const whole = await engine.waitForExecution(await engine.replayWorkflow(first.executionId));
+      expect(whole.status).toBe('completed');
+      expect(whole.metadata).toMatchObject({ replayOf: first.executionId });
+      expect(runs.sort()).toEqual(['a', 'b', 'c', 'd']);
+      expect(whole.nodeResults).toEqual(first.nodeResults);
+
+      runs.length = 0;
+      const partial = await engine.waitForExecution(
+        await engine.replayWorkflow(first.executionId, { fromNodeId: 'b' }),
+      );
+      expect(partial.status).toBe('completed');
+      expect(runs.sort()).toEqual(['b', 'c']);
+      expect(partial.nodeResults).toEqual(first.nodeResults);
+      expect((await store.getExecution(first.executionId))?.status).toBe('completed');
+      await expect(
+        engine.replayWorkflow(first.executionId, { fromNodeId: 'nope' }),
+      ).rejects.toMatchObject({
+        code: 'VALIDATION_ERROR',
+      });
+      await expect(engine.replayWorkflow('missing')).rejects.toMatchObject({
+        code: 'EXECUTION_NOT_FOUND',
+      });
+    });
+
+    it(`${target.name}: a DLQ retry skips the branch a parent deactivated while the execution was failed`, async () => {
+      let healthy = false;
+      const registry = new NodeRegistry()
+        .register('fragile', async () => {
+          if (!healthy) throw new Error('not yet');
+          return successResult('fixed');
+        })
+        .register('router', async () => {
+          await new Promise((resolve) => setTimeout(resolve, 150));
+          return successResult('routed', { nextNodes: ['yes'] });
+        })
+        .register('echo', echo);
+      const { engine, store } = await setup(registry, [
+        {
+          id: 'dlq-branch',
+          nodes: [
+            node('x', 'fragile', ['join']),
+            node('route', 'router', ['yes', 'no']),
+            node('yes', 'echo', ['join']),
+            node('no', 'echo', ['join']),
+            node('join', 'echo'),
+          ],
+        },
+      ]);
+      const id = await engine.enqueueWorkflow('dlq-branch', {});
+      expect((await engine.waitForExecution(id)).status).toBe('failed');
+      await until(async () => (await store.getExecution(id))?.nodeResults.route !== undefined);
+      const [item] = (await engine.getDLQItems()).filter((entry) => entry.data.executionId === id);
+      expect(item?.data.nodeId).toBe('x');
+      healthy = true;
+      expect(await engine.retryDLQItem(item?.id as string)).toBe(true);
+      await until(async () => (await store.getExecution(id))?.status === 'completed');
+      const done = await store.getExecution(id);
+      expect(done?.nodeResults.no?.skipped).toBe(true);
+      expect(done?.nodeResults.yes?.success).toBe(true);
+      expect(done?.nodeResults.join?.success).toBe(true);
+    });
+
     it(`${target.name}: delay nodes take duration, durationSeconds, durationMinutes and until, and survive every worker stopping`, async () => {
       const registry = new NodeRegistry().register('echo', echo);
       const until400 = new Date(Date.now() + 1_200).toISOString();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileWorkflow } from '../dag/compile-workflow.ts';
 import { errorResult, skippedResult, successResult } from '../model/results.ts';
-import { findRunnableNodes } from './runnable-nodes.ts';
+import { findRunnableNodes, findSkippableNodes } from './runnable-nodes.ts';
 
 const graph = compileWorkflow({
   id: 'wf',
@@ -81,5 +81,26 @@ describe('findRunnableNodes', () => {
     });
     expect(findRunnableNodes(odd, {})).toEqual(['constructor']);
     expect(findRunnableNodes(odd, { constructor: successResult(1) })).toEqual(['toString']);
+  });
+});
+
+describe('findSkippableNodes', () => {
+  it('lists nodes whose parents all resolved with no edge into them active', () => {
+    const results = {
+      a: successResult(1, { nextNodes: ['b'] }),
+      lonely: successResult(2),
+    };
+    expect(findSkippableNodes(graph, results)).toEqual(['c']);
+  });
+
+  it('skips a join only when every parent deactivated it, and never an entry node', () => {
+    const results = {
+      a: successResult(1),
+      b: skippedResult(),
+      c: successResult(3, { nextNodes: [] }),
+    };
+    expect(findSkippableNodes(graph, results)).toEqual(['d']);
+    expect(findSkippableNodes(graph, { ...results, c: successResult(3) })).toEqual([]);
+    expect(findSkippableNodes(graph, {})).toEqual([]);
   });
 });

@@ -31,3 +31,32 @@ export function findRunnableNodes(
   }
   return runnable;
 }
+
+/**
+ * Nodes that will never run given every stored result: no result yet, every parent resolved, and
+ * no edge into them active. Recovery paths (a DLQ retry, a replay) commit them as skipped, which is
+ * what the hot path's skip propagation would have done.
+ */
+export function findSkippableNodes(
+  graph: CompiledWorkflow,
+  nodeResults: Readonly<Record<string, ExecutionResult>>,
+): string[] {
+  const skippable: string[] = [];
+  for (const id of graph.nodeIds) {
+    if (storedResult(nodeResults, id) !== undefined) continue;
+    const parents = graph.parents.get(id) ?? [];
+    if (parents.length === 0) continue;
+    let allResolved = true;
+    let anyActive = false;
+    for (const parent of parents) {
+      const result = storedResult(nodeResults, parent);
+      if (result === undefined) {
+        allResolved = false;
+        break;
+      }
+      if (isEdgeActive(result, id)) anyActive = true;
+    }
+    if (allResolved && !anyActive) skippable.push(id);
+  }
+  return skippable;
+}
