@@ -33,6 +33,7 @@ import type { EngineEvents } from './engine-events.ts';
 import { runAttempt } from './node-attempt.ts';
 import { buildNodeJob, type ExecutionJobContext } from './node-jobs.ts';
 import { readParentLink } from './parent-link.ts';
+import { checkInPayload } from './payload-claims.ts';
 import { CircuitBreakers } from './resilience/circuit-breakers.ts';
 import { createStoreNodeLogger } from './store-node-logger.ts';
 import type { WorkflowCatalog } from './workflow-catalog.ts';
@@ -475,6 +476,12 @@ export class NodePipeline {
         });
       }
       if (outcome.resolution.kind === 'failed') {
+        const input = await checkInPayload({
+          store,
+          executionId,
+          value: info.inputData,
+          threshold: this.#deps.config.payloadThreshold,
+        });
         await queues.addDeadLetter({
           executionId,
           workflowId,
@@ -485,7 +492,9 @@ export class NodePipeline {
           errorCode: WorkflowError.isInstance(outcome.error) ? outcome.error.code : undefined,
           attemptsMade: info.attempt,
           failedAt: new Date().toISOString(),
-          inputData: info.inputData,
+          ...('reference' in input
+            ? { inputDataRef: input.reference }
+            : { inputData: input.value }),
         });
       }
     }

@@ -343,9 +343,16 @@ export class WorkflowEngine {
     this.#pipeline.breakers.reset(type);
   }
 
-  /** Dead-letter items, oldest first. */
+  /** Dead-letter items, oldest first. A large input kept in the store is read back into `inputData`. */
   async getDLQItems(start = 0, end = 99): Promise<DLQItem[]> {
-    return this.#queues.getDeadLetters(start, end);
+    const items = await this.#queues.getDeadLetters(start, end);
+    for (const item of items) {
+      const reference = item.data.inputDataRef;
+      if (reference !== undefined) {
+        item.data.inputData = await this.#store.getPayload(reference).catch(() => undefined);
+      }
+    }
+    return items;
   }
 
   /**

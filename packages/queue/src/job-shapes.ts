@@ -36,8 +36,10 @@ export interface DeadLetterJobData {
   errorCode?: string | undefined;
   attemptsMade: number;
   failedAt: string;
-  /** The input the node had. */
+  /** The input the node had (when small; see `inputDataRef`). */
   inputData?: unknown;
+  /** A large input is kept in the store: this is its claim-check reference. */
+  inputDataRef?: string | undefined;
 }
 
 /** Options of a node job, derived from the node's retry policy and the execution. */
