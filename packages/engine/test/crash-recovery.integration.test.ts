@@ -11,7 +11,13 @@ import {
   redisQueue,
   startEngine,
 } from './harness.ts';
-import { crashRegistry, crashWorkflow, createEffectsTable, pg } from './support/crash-workflow.ts';
+import {
+  crashCompositeWorkflow,
+  crashRegistry,
+  crashWorkflow,
+  createEffectsTable,
+  pg,
+} from './support/crash-workflow.ts';
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./support/crash-worker.ts', import.meta.url));
 const EXECUTIONS = 30;
@@ -42,14 +48,51 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
   }
 }
 
-function defineCrashTest(queue: QueueFactory): void {
+interface CrashCase {
+  title: string;
+  workflowId: string;
+  /** Node ids whose effects show the kill landed where the case wants it. */
+  killAfter: readonly string[];
+  /** Node results stored per execution, children included. */
+  resultsPerExecution: number;
+  check(done: Awaited<ReturnType<WorkflowEngine['waitForExecution']>>): void;
+}
+
+const CASES: readonly CrashCase[] = [
+  {
+    title: 'is replaced by a second worker: every execution completes, each result stored once',
+    workflowId: crashWorkflow.id,
+    killAfter: ['a', 'b', 'c', 'd'],
+    resultsPerExecution: NODES,
+    check(done) {
+      expect(Object.keys(done.nodeResults).sort()).toEqual(['a', 'b', 'c', 'd']);
+      expect(done.nodeResults.d?.data).toMatchObject({
+        node: 'd',
+        input: { b: { node: 'b' }, c: { node: 'c' } },
+      });
+    },
+  },
+  {
+    title: 'during delays and sub-workflow waits: every execution still completes',
+    workflowId: crashCompositeWorkflow.id,
+    killAfter: ['a', 'b', 'c', 'd'],
+    resultsPerExecution: crashCompositeWorkflow.nodes.length + NODES,
+    check(done) {
+      expect(Object.keys(done.nodeResults).sort()).toEqual(['post', 'pre', 'sub', 'wait']);
+      expect(done.nodeResults.sub?.data).toMatchObject({ node: 'd' });
+      expect(done.nodeResults.post?.data).toMatchObject({ node: 'post', input: { node: 'd' } });
+    },
+  },
+];
+
+function defineCrashTest(queue: QueueFactory, crash: CrashCase): void {
   describe(`a worker killed mid-node (${queue.name} queue, Postgres store)`, () => {
     const cleanups: Array<() => Promise<void>> = [];
     afterEach(async () => {
       for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
     });
 
-    it('is replaced by a second worker: every execution completes, each result stored once', async () => {
+    it(crash.title, async () => {
       const schema = `crash_${randomBytes(5).toString('hex')}`;
       const prefix = `crash-${randomBytes(4).toString('hex')}`;
       const pool = new pg.Pool({ connectionString: databaseUrl(), max: 4 });
@@ -83,14 +126,14 @@ function defineCrashTest(queue: QueueFactory): void {
         registry: crashRegistry(pool, schema),
         store,
         connection: queue.connection(),
-        workflows: [crashWorkflow],
+        workflows: [crashWorkflow, crashCompositeWorkflow],
         config: { prefix, lockDuration: 1_500, stalledInterval: 500 },
         workers: false,
       });
       engines.push(producer);
       const ids = await producer.enqueueBulkWorkflows(
         Array.from({ length: EXECUTIONS }, (_, i) => ({
-          workflowId: crashWorkflow.id,
+          workflowId: crash.workflowId,
           initialData: { i },
         })),
       );
@@ -100,8 +143,8 @@ function defineCrashTest(queue: QueueFactory): void {
         const { rows } = await pool.query<{ open: number; done: number }>(
           `SELECT count(*) FILTER (WHERE phase = 'start')::int - count(*) FILTER (WHERE phase = 'end')::int AS open,
                   count(*) FILTER (WHERE phase = 'end')::int AS done
-             FROM "${schema}".effects WHERE pid = $1`,
-          [child.pid],
+             FROM "${schema}".effects WHERE pid = $1 AND node_id = ANY($2)`,
+          [child.pid, crash.killAfter],
         );
         return rows[0] ?? { open: 0, done: 0 };
       };
@@ -119,11 +162,7 @@ function defineCrashTest(queue: QueueFactory): void {
       for (const id of ids) {
         const done = await producer.waitForExecution(id, { timeoutMs: 60_000 });
         expect(done.status).toBe('completed');
-        expect(Object.keys(done.nodeResults).sort()).toEqual(['a', 'b', 'c', 'd']);
-        expect(done.nodeResults.d?.data).toMatchObject({
-          node: 'd',
-          input: { b: { node: 'b' }, c: { node: 'c' } },
-        });
+        crash.check(done);
       }
 
       // Each node's result is stored once; only interrupted nodes ran twice.
@@ -131,7 +170,8 @@ function defineCrashTest(queue: QueueFactory): void {
         `SELECT count(*)::int AS n, count(DISTINCT (execution_id, node_id))::int AS distinct_nodes
            FROM "${schema}".node_results`,
       );
-      expect(results[0]).toEqual({ n: EXECUTIONS * NODES, distinct_nodes: EXECUTIONS * NODES });
+      const expected = EXECUTIONS * crash.resultsPerExecution;
+      expect(results[0]).toEqual({ n: expected, distinct_nodes: expected });
       const { rows: reruns } = await pool.query<{
         execution_id: string;
         node_id: string;
@@ -152,5 +192,7 @@ function defineCrashTest(queue: QueueFactory): void {
   });
 }
 
-defineCrashTest(redisQueue);
-defineCrashTest(postgresQueue);
+for (const crash of CASES) {
+  defineCrashTest(redisQueue, crash);
+  defineCrashTest(postgresQueue, crash);
+}

@@ -12,6 +12,17 @@ export const crashWorkflow: WorkflowDefinition = {
   ],
 };
 
+/** pre → wait (a durable delay) → sub (runs crash-diamond) → post. */
+export const crashCompositeWorkflow: WorkflowDefinition = {
+  id: 'crash-composite',
+  nodes: [
+    { id: 'pre', type: 'slow', outputs: ['wait'] },
+    { id: 'wait', type: 'delay', config: { duration: 300 }, outputs: ['sub'] },
+    { id: 'sub', type: 'sub-workflow', config: { workflowId: 'crash-diamond' }, outputs: ['post'] },
+    { id: 'post', type: 'slow' },
+  ],
+};
+
 export const CRASH_NODE_MS = 150;
 
 /** The table where executors record each invocation (a side effect outside the engine). */
