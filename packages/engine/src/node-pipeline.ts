@@ -15,6 +15,7 @@ import {
   type NodeOutcomeCommitResult,
   type NodeRegistry,
   type NodeResolution,
+  RateLimitError,
   resolveDelayDuration,
   resolveNodeEdges,
   resolveNodeTimeout,
@@ -25,7 +26,7 @@ import {
   UnknownNodeTypeError,
   WorkflowError,
 } from '@spane/core';
-import type { Job, NodeJobData, WorkflowQueues } from '@spane/queue';
+import type { Job, NodeJobData, RateLimiterBackend, WorkflowQueues } from '@spane/queue';
 import { DelayedError } from 'bullmq';
 import { CompositeNodes } from './composite-nodes.ts';
 import type { ResolvedEngineConfig } from './engine-config.ts';
@@ -46,6 +47,8 @@ export interface NodePipelineDeps {
   queues: WorkflowQueues;
   events: EngineEvents;
   config: ResolvedEngineConfig;
+  /** The shared limiter of node types with a rate limit (made on first use). */
+  rateLimiter: () => RateLimiterBackend;
   /** Cancels a child execution and its descendants, without reporting back to the parent. */
   cancelChild: (executionId: string) => Promise<unknown>;
 }
@@ -173,6 +176,7 @@ export class NodePipeline {
         }
         if (result === undefined) return; // children still running; they report back
       } else {
+        await this.#admit(node.type, executionId);
         this.#deps.events.emit('node:started', { executionId, workflowId, nodeId, attempt });
         result = await this.#execute(
           graph,
@@ -335,6 +339,18 @@ export class NodePipeline {
     await this.#deps.queues.addNodeJobs(
       nodeIds.map((id) => buildNodeJob(graph, context, id, { defaultRetryPolicy, tag })),
     );
+  }
+
+  /** Takes a start of the node type's rate limit, across every process; throws when none is left. */
+  async #admit(type: string, executionId: string): Promise<void> {
+    const limit = this.#deps.registry.getRateLimit(type);
+    if (!limit) return;
+    const decision = await this.#deps
+      .rateLimiter()
+      .tryAcquire(`${this.#deps.config.prefix}:${type}`, limit);
+    if (!decision.allowed) {
+      throw new RateLimitError(type, Math.max(1, Math.ceil(decision.retryAfterMs)), executionId);
+    }
   }
 
   async #execute(

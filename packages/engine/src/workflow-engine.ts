@@ -9,12 +9,14 @@ import {
   WorkflowError,
 } from '@spane/core';
 import {
+  createRateLimiter,
   createSignalChannel,
   type DeadLetterJobData,
   type JobStatus,
   nodeJobId,
   type QueueConnection,
   type QueueStats,
+  type RateLimiterBackend,
   type SignalChannel,
   WorkflowQueues,
 } from '@spane/queue';
@@ -87,6 +89,7 @@ export class WorkflowEngine {
   readonly #workers: Worker[] = [];
   readonly #connection: QueueConnection;
   #signals: SignalChannel | undefined;
+  #rateLimiter: RateLimiterBackend | undefined;
   #starting: Promise<void> | undefined;
   #closed = false;
 
@@ -113,6 +116,12 @@ export class WorkflowEngine {
     };
     this.#pipeline = new NodePipeline({
       ...deps,
+      rateLimiter: () => {
+        this.#rateLimiter ??= createRateLimiter(this.#connection, {
+          prefix: `${this.#config.prefix}:rate:`,
+        });
+        return this.#rateLimiter;
+      },
       cancelChild: (executionId) => this.#control.cancel(executionId, { notifyParent: false }),
     });
     this.#starter = new ExecutionStarter({ ...deps, pipeline: this.#pipeline });
@@ -416,6 +425,7 @@ export class WorkflowEngine {
     await this.#starting?.catch(() => undefined);
     await this.#queues.close();
     await this.#signals?.close();
+    await this.#rateLimiter?.close();
     this.#events.removeAllListeners();
   }
 
