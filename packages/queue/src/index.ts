@@ -21,6 +21,10 @@ export {
   type CreateLockBackendOptions,
   createLockBackend,
 } from './coordination/create-lock-backend.ts';
+export {
+  type CreateRateLimiterOptions,
+  createRateLimiter,
+} from './coordination/create-rate-limiter.ts';
 export { createSignalChannel } from './coordination/create-signal-channel.ts';
 export { DistributedLock } from './coordination/distributed-lock.ts';
 export type { LockBackend, LockLease } from './coordination/lock-backend.ts';
@@ -41,15 +45,33 @@ export {
   type PostgresLockBackendOptions,
 } from './coordination/postgres-lock-backend.ts';
 export {
+  PostgresRateLimiter,
+  type PostgresRateLimiterOptions,
+} from './coordination/postgres-rate-limiter.ts';
+export {
   PG_NOTIFY_MAX_PAYLOAD_BYTES,
   PostgresSignalChannel,
   type PostgresSignalChannelOptions,
 } from './coordination/postgres-signal-channel.ts';
+export type {
+  RateLimit,
+  RateLimitDecision,
+  RateLimiterBackend,
+} from './coordination/rate-limiter.ts';
+export {
+  MAX_RATE_LIMIT_DURATION_MS,
+  validateRateLimit,
+} from './coordination/rate-limiter-options.ts';
 export {
   DEFAULT_REDIS_LOCK_PREFIX,
   RedisLockBackend,
   type RedisLockBackendOptions,
 } from './coordination/redis-lock-backend.ts';
+export {
+  DEFAULT_REDIS_RATE_PREFIX,
+  RedisRateLimiter,
+  type RedisRateLimiterOptions,
+} from './coordination/redis-rate-limiter.ts';
 export {
   RedisSignalChannel,
   type RedisSignalChannelOptions,
