@@ -67,6 +67,8 @@ describe('NodeRegistry', () => {
     { max: 1, duration: 0 },
     { max: Number.NaN, duration: 1000 },
     { max: 1, duration: -5 },
+    { max: 2.5, duration: 1000 },
+    { max: 1, duration: 0.5 },
   ])('rejects the rate limit %j', (limit) => {
     const registry = new NodeRegistry();
     expect(() => registry.registerRateLimit('http', limit)).toThrow(ConfigurationError);

@@ -59,8 +59,15 @@ export class NodeRegistry {
 
   /** Limits how often nodes of a type may start, across every worker and process. */
   registerRateLimit(type: string, limit: RateLimitConfig): this {
-    if (!(limit.max >= 1) || !(limit.duration > 0)) {
-      throw new ConfigurationError(`Rate limit of "${type}" needs max >= 1 and duration > 0`);
+    if (
+      !Number.isInteger(limit.max) ||
+      limit.max < 1 ||
+      !Number.isInteger(limit.duration) ||
+      limit.duration < 1
+    ) {
+      throw new ConfigurationError(
+        `Rate limit of "${type}" needs whole numbers max >= 1 and duration >= 1 (ms)`,
+      );
     }
     this.#rateLimits.set(type, { max: limit.max, duration: limit.duration });
     return this;
