@@ -14,6 +14,11 @@ export interface EngineConfig {
   workerConcurrency?: number | undefined;
   /** The retry policy of nodes that set none (merged field by field). Default: 3 attempts, exponential from 1 s. */
   defaultRetryPolicy?: RetryPolicy | undefined;
+  /**
+   * The priority (1–10, higher is more urgent) of executions started without one. Default is 5, so
+   * executions given a higher priority overtake ordinary ones and lower ones wait behind them.
+   */
+  defaultPriority?: number | undefined;
   /** Use BullMQ's worker limiter with {@link EngineConfig.rateLimiter}. Default is `false`. */
   useNativeRateLimiting?: boolean | undefined;
   /** A global limit on node starts across all workers (with `useNativeRateLimiting`). */
@@ -56,6 +61,7 @@ export function resolveEngineConfig(config: EngineConfig = {}): ResolvedEngineCo
       backoff: config.defaultRetryPolicy?.backoff ?? DEFAULT_RETRY_POLICY.backoff,
       continueOnFail: config.defaultRetryPolicy?.continueOnFail ?? false,
     },
+    defaultPriority: config.defaultPriority ?? 5,
     useNativeRateLimiting: config.useNativeRateLimiting ?? false,
     rateLimiter: config.rateLimiter,
     lockDuration: config.lockDuration ?? 30_000,

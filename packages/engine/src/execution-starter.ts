@@ -7,7 +7,7 @@ import type { WorkflowCatalog } from './workflow-catalog.ts';
 
 /** Options of `enqueueWorkflow`, for whole executions. */
 export interface EnqueueWorkflowOptions {
-  /** 1–10, higher is more urgent. Executions without a priority are not held behind prioritized ones. */
+  /** 1–10, higher is more urgent. Default is the engine's `defaultPriority` (5). */
   priority?: number | undefined;
   /** Start after this many ms (a durable delayed job). */
   delay?: number | undefined;
@@ -30,8 +30,10 @@ export class ExecutionStarter {
   readonly #catalog: WorkflowCatalog;
   readonly #pipeline: NodePipeline;
   readonly #events: EngineEvents;
+  readonly #defaultPriority: number;
 
   constructor(deps: {
+    config: { defaultPriority: number };
     store: ExecutionStore;
     queues: WorkflowQueues;
     catalog: WorkflowCatalog;
@@ -43,6 +45,7 @@ export class ExecutionStarter {
     this.#catalog = deps.catalog;
     this.#pipeline = deps.pipeline;
     this.#events = deps.events;
+    this.#defaultPriority = deps.config.defaultPriority;
   }
 
   /** Creates an execution of the latest version and starts it; returns its id. */
@@ -52,7 +55,7 @@ export class ExecutionStarter {
     options: EnqueueWorkflowOptions = {},
   ): Promise<string> {
     const { version, graph } = await this.#catalog.latest(workflowId);
-    const priority = toQueuePriority(options.priority);
+    const priority = toQueuePriority(options.priority ?? this.#defaultPriority);
     const viaQueue = (options.delay ?? 0) > 0 || options.jobId !== undefined;
     const metadata: Record<string, unknown> = { ...(options.metadata ?? {}) };
     if (priority !== undefined) metadata.priority = priority;

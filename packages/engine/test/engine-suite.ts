@@ -394,6 +394,34 @@ export function defineEngineSuite(target: EngineTarget): void {
       expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
     });
 
+    it(`${target.name}: runs a higher-priority execution before ordinary ones already waiting`, async () => {
+      const order: string[] = [];
+      const registry = new NodeRegistry().register('record', async (ctx) => {
+        order.push((ctx.inputData as { name: string }).name);
+        return successResult({});
+      });
+      const store = await target.store.create();
+      closers.push(() => store.close());
+      const engine = await startEngine({
+        registry,
+        store,
+        connection: target.queue.connection(),
+        workflows: [{ id: 'prio', nodes: [{ id: 'a', type: 'record' }] }],
+        workers: false,
+      });
+      engines.push(engine);
+      const ids: string[] = [];
+      for (const name of ['n1', 'n2', 'n3', 'n4'])
+        ids.push(await engine.enqueueWorkflow('prio', { name }));
+      ids.push(await engine.enqueueWorkflow('prio', { name: 'low' }, { priority: 1 }));
+      ids.push(await engine.enqueueWorkflow('prio', { name: 'urgent' }, { priority: 10 }));
+      await engine.startWorkers(1);
+      for (const id of ids) expect((await engine.waitForExecution(id)).status).toBe('completed');
+      expect(order[0]).toBe('urgent');
+      expect(order.at(-1)).toBe('low');
+      expect(order.slice(1, 5)).toEqual(['n1', 'n2', 'n3', 'n4']);
+    });
+
     it(`${target.name}: rejects bad input with typed errors and leaves nothing running`, async () => {
       const registry = new NodeRegistry()
         .register('throws-string', async () => {
