@@ -52,7 +52,7 @@ export class SpaneEngineSide implements Side {
     engine.on('error', ({ error, context }) => {
       if (this.errors.length < 20) this.errors.push(`${context}: ${error.message}`);
     });
-    engine.startWorkers(this.#concurrency);
+    await engine.startWorkers(this.#concurrency);
   }
 
   async runMany(shape: Shape, count: number): Promise<void> {

