@@ -72,17 +72,16 @@ export class ExecutionControl {
           execution.workflowId,
           execution.workflowVersion,
         );
-        // Never started (a map item created while its parent was paused): start it now.
-        const held = [...new Set(resumed.held)];
-        const toStart =
-          held.length === 0 && execution.resolvedCount === 0 ? graph.entryNodes : held;
         await this.#pipeline.enqueueNodes(
           graph,
           {
             executionId,
             workflowId: execution.workflowId,
             workflowVersion: execution.workflowVersion,
-            priority: readParentLink(execution.metadata)?.priority,
+            priority:
+              typeof execution.metadata.priority === 'number'
+                ? execution.metadata.priority
+                : readParentLink(execution.metadata)?.priority,
           },
           [...new Set(resumed.held)],
           `resume${Date.now()}`,

@@ -79,7 +79,9 @@ function defineLargePayloadTest(target: EngineTarget): void {
       });
       expect(done.status).toBe('failed');
       expect(seen).toBe(FIVE_MB);
-      expect((done.nodeResults.make?.data as { blob: string }).blob.length).toBe(FIVE_MB);
+      expect((done.nodeResults.make?.data as { blob: string } | undefined)?.blob.length).toBe(
+        FIVE_MB,
+      );
 
       // The DLQ item is added right after the failure is committed.
       let items: Awaited<ReturnType<WorkflowEngine['getDLQItems']>> = [];
@@ -91,7 +93,7 @@ function defineLargePayloadTest(target: EngineTarget): void {
       }
       expect(items).toHaveLength(1);
       expect(items[0]?.data.inputDataRef).toEqual(expect.any(String));
-      expect((items[0]?.data.inputData as { blob: string }).blob.length).toBe(FIVE_MB);
+      expect((items[0]?.data.inputData as { blob: string } | undefined)?.blob.length).toBe(FIVE_MB);
 
       if (target.queue === redisQueue) {
         expect(commands).toBeGreaterThan(0);

@@ -29,7 +29,8 @@ export function queueBackend(connection: ResolvedConnection, prefix: string): Qu
       queueName: (role) => QUEUE_NAMES[role],
     };
   }
-  const classes = (postgresClasses ??= withBackend(createPostgresBackend));
+  postgresClasses ??= withBackend(createPostgresBackend);
+  const classes = postgresClasses;
   return {
     kind: 'postgres',
     Queue: classes.Queue as typeof Queue,

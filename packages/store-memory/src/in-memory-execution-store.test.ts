@@ -80,7 +80,8 @@ describe('InMemoryExecutionStore eviction', () => {
     input.nested.n = 2;
     const read = await store.getExecution(execution.executionId);
     expect(read?.initialData).toEqual({ nested: { n: 1 } });
-    (read?.initialData as { nested: { n: number } }).nested.n = 3;
+    if (!read) throw new Error('the execution was not stored');
+    (read.initialData as { nested: { n: number } }).nested.n = 3;
     expect((await store.getExecution(execution.executionId))?.initialData).toEqual({
       nested: { n: 1 },
     });

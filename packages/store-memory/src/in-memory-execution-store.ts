@@ -250,7 +250,7 @@ export class InMemoryExecutionStore implements ExecutionStore {
 
   async reopenNode(executionId: string, nodeId: string): Promise<boolean> {
     const entry = this.#get(executionId);
-    if (!entry || !entry.ledger.reopen(nodeId)) return false;
+    if (!entry?.ledger.reopen(nodeId)) return false;
     entry.completedAt = undefined;
     this.#finished.delete(executionId);
     this.#live.set(executionId, entry);
