@@ -1,6 +1,8 @@
 /**
  * The SPANE demo: registers the example workflows, runs each one on the engine (BullMQ workers,
- * `PostgresExecutionStore`) and prints every node's result.
+ * `PostgresExecutionStore`) and prints every node's result, then runs one scenario per feature
+ * (DLQ redrive, pause/cancel, delays, sub-workflows, map, enqueue options, rate limits, replay,
+ * circuit breakers).
  *
  * Backends (see demo-backends.ts): the queue is on Redis when `REDIS_URL` is set, else on
  * PostgreSQL (BullMQ's PostgreSQL backend); the store is on `DATABASE_URL` when set, else on an
@@ -22,6 +24,7 @@ import {
 } from './examples/workflows.ts';
 import { startLocalApi } from './local-http-server.ts';
 import { printExecution } from './print-execution.ts';
+import { scenarios } from './scenarios/index.ts';
 import { exitCodeOf, onShutdownSignal } from './shutdown-signals.ts';
 
 let interrupted = false;
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
     const backends = await openDemoBackends({ env: process.env, closers });
     console.log(backends.description);
     const registry = createDemoRegistry();
+    for (const scenario of scenarios) scenario.register(registry);
     const engine = new WorkflowEngine({
       registry,
       store: backends.store,
@@ -50,6 +54,7 @@ async function main(): Promise<void> {
       fetchAndTransform(api.baseUrl),
       dataPipeline(api.baseUrl),
       conditionalBranching,
+      ...scenarios.flatMap((scenario) => scenario.workflows),
     ]) {
       await engine.registerWorkflow(workflow);
     }
@@ -60,6 +65,19 @@ async function main(): Promise<void> {
     for (const id of ids) {
       const done = await engine.waitForExecution(id, { timeoutMs: 30_000 });
       printExecution(`${done.workflowId} ${id}`, done.status, done.nodeResults);
+    }
+    console.log('\nFeatures:');
+    for (const scenario of scenarios) {
+      try {
+        const lines = await scenario.run(engine);
+        console.log(`■ ${scenario.name}: ok`);
+        for (const line of lines) console.log(`  ${line}`);
+      } catch (error) {
+        console.log(
+          `■ ${scenario.name}: FAILED: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        process.exitCode = 1;
+      }
     }
   } finally {
     await closers.closeAll();

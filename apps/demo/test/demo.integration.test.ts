@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { fallbackDataDir } from '@spane/local-services';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exampleRuns } from '../src/examples/workflows.ts';
+import { scenarios } from '../src/scenarios/index.ts';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 const dataDirs: string[] = [];
@@ -125,6 +126,9 @@ function expectAllCompleted(stdout: string): void {
   );
   expect(stdout).toMatch(/low-value\s+skipped/);
   expect(stdout).toMatch(/high-value\s+skipped/);
+  // Then one scenario per feature, each checking itself.
+  expect(stdout).not.toContain('FAILED');
+  for (const scenario of scenarios) expect(stdout).toContain(`■ ${scenario.name}: ok`);
 }
 
 afterEach(() => {
