@@ -1,15 +1,13 @@
 import {
   type ExecutionContext,
-  type ExecutionStore,
   MAX_SUBWORKFLOW_DEPTH,
   NodeRegistry,
   successResult,
   type WorkflowDefinition,
 } from '@spane/core';
 import { nodeJobId } from '@spane/queue';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineConfig, WorkflowEngine } from '../src/index.ts';
-import { type EngineTarget, node, startEngine } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { type EngineTarget, engineFixture, node } from './harness.ts';
 
 /** Resolves when `check` holds, polling; fails the test after `timeoutMs`. */
 async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -60,31 +58,7 @@ function gate() {
  */
 export function defineControlSuite(target: EngineTarget): void {
   describe(`control and composition on ${target.name}`, () => {
-    const engines: WorkflowEngine[] = [];
-    const closers: Array<() => Promise<void>> = [];
-    afterEach(async () => {
-      await Promise.all(engines.splice(0).map((engine) => engine.close()));
-      await Promise.all(closers.splice(0).map((close) => close()));
-    });
-
-    async function setup(
-      registry: NodeRegistry,
-      workflows: WorkflowDefinition[],
-      options: { config?: EngineConfig; concurrency?: number; store?: ExecutionStore } = {},
-    ) {
-      const store = options.store ?? (await target.store.create());
-      if (!options.store) closers.push(() => store.close());
-      const engine = await startEngine({
-        registry,
-        store,
-        connection: target.queue.connection(),
-        workflows,
-        config: options.config ?? {},
-        concurrency: options.concurrency ?? 10,
-      });
-      engines.push(engine);
-      return { engine, store };
-    }
+    const { setup } = engineFixture(target);
 
     const echo = async (ctx: ExecutionContext) =>
       successResult({ node: ctx.nodeId, input: ctx.inputData });
@@ -160,15 +134,11 @@ export function defineControlSuite(target: EngineTarget): void {
       const registry = new NodeRegistry().register('gate', g.executor);
       const workflows = [{ id: 'remote', nodes: [node('a', 'gate')] }];
       const worker = await setup(registry, workflows);
-      const controller = await startEngine({
-        registry,
+      const { engine: controller } = await setup(registry, workflows, {
         store: worker.store,
-        connection: target.queue.connection(),
-        workflows,
         config: { prefix: worker.engine.getConfig().prefix },
         workers: false,
       });
-      engines.push(controller);
       const id = await controller.enqueueWorkflow('remote', {});
       await until(() => g.started.length === 1);
       expect(await controller.cancelExecution(id)).toBe(true);
@@ -324,9 +294,8 @@ export function defineControlSuite(target: EngineTarget): void {
           ],
         },
       ];
-      const store = await target.store.create();
-      closers.push(() => store.close());
-      const first = await setup(registry, workflows, { store });
+      const first = await setup(registry, workflows);
+      const { store } = first;
       const started = Date.now();
       const ids = await Promise.all(
         workflows.map((w) => first.engine.enqueueWorkflow(w.id, { id: w.id })),
@@ -337,14 +306,7 @@ export function defineControlSuite(target: EngineTarget): void {
       );
       await first.engine.close();
       const prefix = first.engine.getConfig().prefix;
-      const second = await startEngine({
-        registry,
-        store,
-        connection: target.queue.connection(),
-        workflows,
-        config: { prefix },
-      });
-      engines.push(second);
+      const { engine: second } = await setup(registry, workflows, { store, config: { prefix } });
       for (const [index, id] of ids.entries()) {
         const done = await second.waitForExecution(id);
         expect(done.status).toBe('completed');

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { PostgresExecutionStore } from '@spane/store-postgres';
@@ -18,27 +17,11 @@ import {
   createEffectsTable,
   pg,
 } from './support/crash-workflow.ts';
+import { spawnReady } from './support/spawn-ready.ts';
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./support/crash-worker.ts', import.meta.url));
 const EXECUTIONS = 30;
 const NODES = crashWorkflow.nodes.length;
-
-function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--conditions=@spane/source', WORKER_SCRIPT], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => {
-    stderr += String(chunk);
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk) => {
-      if (String(chunk).includes('ready')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`crash worker exited (${code}): ${stderr}`)));
-  });
-}
 
 async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -108,7 +91,7 @@ function defineCrashTest(queue: QueueFactory, crash: CrashCase): void {
       cleanups.push(() => store.close());
       await createEffectsTable(pool, schema);
 
-      const child = await startWorkerProcess({
+      const child = await spawnReady(WORKER_SCRIPT, {
         CRASH_QUEUE: queue === postgresQueue ? 'postgres' : 'redis',
         CRASH_SCHEMA: schema,
         CRASH_PREFIX: prefix,

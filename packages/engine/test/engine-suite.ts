@@ -1,13 +1,6 @@
-import {
-  type ExecutionContext,
-  errorResult,
-  NodeRegistry,
-  successResult,
-  type WorkflowDefinition,
-} from '@spane/core';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { WorkflowEngine } from '../src/index.ts';
-import { type EngineTarget, node, startEngine } from './harness.ts';
+import { type ExecutionContext, errorResult, NodeRegistry, successResult } from '@spane/core';
+import { describe, expect, it } from 'vitest';
+import { type EngineTarget, engineFixture, node } from './harness.ts';
 
 /**
  * The engine's semantics, written once and run against every store: one test per rule of
@@ -15,32 +8,7 @@ import { type EngineTarget, node, startEngine } from './harness.ts';
  */
 export function defineEngineSuite(target: EngineTarget): void {
   describe(`engine on ${target.name}`, () => {
-    const engines: WorkflowEngine[] = [];
-    const closers: Array<() => Promise<void>> = [];
-    afterEach(async () => {
-      await Promise.all(engines.splice(0).map((engine) => engine.close()));
-      await Promise.all(closers.splice(0).map((close) => close()));
-    });
-
-    async function setup(
-      registry: NodeRegistry,
-      workflows: WorkflowDefinition[],
-      config = {},
-      concurrency = 10,
-    ) {
-      const store = await target.store.create();
-      closers.push(() => store.close());
-      const engine = await startEngine({
-        registry,
-        store,
-        connection: target.queue.connection(),
-        workflows,
-        config,
-        concurrency,
-      });
-      engines.push(engine);
-      return { engine, store };
-    }
+    const { setup } = engineFixture(target);
 
     const echo = (tag: string) => async (ctx: ExecutionContext) =>
       successResult({ tag, input: ctx.inputData });
@@ -400,16 +368,11 @@ export function defineEngineSuite(target: EngineTarget): void {
         order.push((ctx.inputData as { name: string }).name);
         return successResult({});
       });
-      const store = await target.store.create();
-      closers.push(() => store.close());
-      const engine = await startEngine({
+      const { engine } = await setup(
         registry,
-        store,
-        connection: target.queue.connection(),
-        workflows: [{ id: 'prio', nodes: [{ id: 'a', type: 'record' }] }],
-        workers: false,
-      });
-      engines.push(engine);
+        [{ id: 'prio', nodes: [{ id: 'a', type: 'record' }] }],
+        { workers: false },
+      );
       const ids: string[] = [];
       for (const name of ['n1', 'n2', 'n3', 'n4'])
         ids.push(await engine.enqueueWorkflow('prio', { name }));
@@ -474,8 +437,7 @@ export function defineEngineSuite(target: EngineTarget): void {
             ],
           },
         ],
-        {},
-        50,
+        { concurrency: 50 },
       );
       const ids = await engine.enqueueBulkWorkflows(
         Array.from({ length: 200 }, (_, i) => ({ workflowId: 'fan', initialData: { i } })),

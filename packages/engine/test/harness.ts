@@ -4,6 +4,7 @@ import type { QueueConnection } from '@spane/queue';
 import { InMemoryExecutionStore } from '@spane/store-memory';
 import { PostgresExecutionStore } from '@spane/store-postgres';
 import pg from 'pg';
+import { afterEach } from 'vitest';
 import { type EngineConfig, WorkflowEngine } from '../src/index.ts';
 
 function requiredEnv(name: 'REDIS_URL' | 'DATABASE_URL'): string {
@@ -114,4 +115,52 @@ export function node(
   extra: Record<string, unknown> = {},
 ) {
   return { id, type, outputs, ...extra };
+}
+
+/** Options of {@link engineFixture}'s `setup`. */
+export interface SetupOptions {
+  config?: EngineConfig;
+  concurrency?: number;
+  /** A store to share (closed by its owner); by default a fresh one from the target. */
+  store?: ExecutionStore;
+  /** Start the workers. Default is true. */
+  workers?: boolean;
+}
+
+/**
+ * Engines on a target, closed (with the stores made for them) after each test. Call inside a
+ * `describe`; `setup` starts an engine with the given registry and workflows.
+ */
+export function engineFixture(target: EngineTarget) {
+  const engines: WorkflowEngine[] = [];
+  const closers: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    await Promise.all(engines.splice(0).map((engine) => engine.close()));
+    await Promise.all(closers.splice(0).map((close) => close()));
+  });
+  return {
+    /** Registers an engine made elsewhere, to be closed after the test. */
+    track(engine: WorkflowEngine): void {
+      engines.push(engine);
+    },
+    async setup(
+      registry: NodeRegistry,
+      workflows: WorkflowDefinition[],
+      options: SetupOptions = {},
+    ) {
+      const store = options.store ?? (await target.store.create());
+      if (!options.store) closers.push(() => store.close());
+      const engine = await startEngine({
+        registry,
+        store,
+        connection: target.queue.connection(),
+        workflows,
+        config: options.config ?? {},
+        concurrency: options.concurrency ?? 10,
+        workers: options.workers ?? true,
+      });
+      engines.push(engine);
+      return { engine, store };
+    },
+  };
 }

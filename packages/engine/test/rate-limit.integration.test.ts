@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { NodeRegistry, successResult } from '@spane/core';
@@ -15,26 +14,10 @@ import {
   startEngine,
 } from './harness.ts';
 import { RATE_LIMIT, rateWorkflow } from './support/rate-workflow.ts';
+import { spawnReady } from './support/spawn-ready.ts';
 
 const WORKER = fileURLToPath(new URL('./support/rate-worker.ts', import.meta.url));
 const EXECUTIONS = 15;
-
-function spawnWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--conditions=@spane/source', WORKER], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => {
-    stderr += String(chunk);
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk) => {
-      if (String(chunk).includes('ready')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`rate worker exited (${code}): ${stderr}`)));
-  });
-}
 
 function defineRateLimitTests(queue: QueueFactory): void {
   describe(`rate limits on the ${queue.name} queue`, () => {
@@ -65,7 +48,7 @@ function defineRateLimitTests(queue: QueueFactory): void {
         RATE_SCHEMA: schema,
         RATE_PREFIX: prefix,
       };
-      const workers = await Promise.all([spawnWorker(env), spawnWorker(env)]);
+      const workers = await Promise.all([spawnReady(WORKER, env), spawnReady(WORKER, env)]);
       cleanups.push(async () => {
         for (const worker of workers) worker.kill('SIGKILL');
       });
