@@ -1,11 +1,14 @@
 /**
  * `@spane/queue`: SPANE on BullMQ. The node, workflow and dead-letter queues under one prefix, the
  * job shapes that travel through them, and workers with concurrency, limiter and stalled-job
- * settings, on BullMQ's Redis backend or its PostgreSQL backend.
+ * settings, on BullMQ's Redis backend or its PostgreSQL backend. Also the coordination that engine
+ * processes share: distributed locks, cross-process signals and sliding-window rate limiters, each
+ * on Redis or PostgreSQL.
  * @module
  */
 
-// Coordination across engine processes: distributed locks and signals, on Redis or PostgreSQL.
+// Coordination across engine processes: distributed locks, signals and rate limiters, on Redis or
+// PostgreSQL.
 export type {
   CoordinationConnection,
   PostgresCoordinationConnection,

@@ -8,6 +8,8 @@ export interface NodeJobData {
   priority?: number | undefined;
   /** Set on the continuation job of a delay node, once its wait is over. */
   resumeAfterDelay?: boolean | undefined;
+  /** Attempts made before this job (a first attempt run inline in the parent's job). */
+  attemptOffset?: number | undefined;
   /** Set on the continuation job of a `sub-workflow` or `map` node: the child that finished. */
   childExecutionId?: string | undefined;
 }

@@ -3,10 +3,8 @@
  * instance is created on its own (as separate processes would), and backends are shared only to
  * keep the number of connections small.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createLockBackend,
@@ -15,17 +13,7 @@ import {
   LockNotAcquiredError,
   LockPresets,
 } from '../src/index.ts';
-
-function requireEnv(name: 'REDIS_URL' | 'DATABASE_URL'): string {
-  const value = process.env[name];
-  if (!value) {
-    throw new Error(
-      `${name} is not set: the @spane/queue integration tests need a real server. Run them through ` +
-        '`node scripts/run-tests.ts --project queue`, which starts Redis and PostgreSQL.',
-    );
-  }
-  return value;
-}
+import { postgresTestServer, redisTestServer } from './support/servers.ts';
 
 /** What the suite needs from a backend kind. */
 interface LockHarness {
@@ -39,9 +27,7 @@ interface LockHarness {
 }
 
 function redisHarness(): LockHarness {
-  const url = requireEnv('REDIS_URL');
-  const prefix = `spane-test:lock:${randomBytes(6).toString('hex')}:`;
-  const admin = new Redis(url);
+  const { url, prefix, admin, cleanup } = redisTestServer('lock');
   const backends: LockBackend[] = [];
   return {
     createBackend() {
@@ -55,17 +41,13 @@ function redisHarness(): LockHarness {
     remainingTtl: (key) => admin.pttl(prefix + key),
     async teardown() {
       await Promise.all(backends.map((backend) => backend.close()));
-      const keys = await admin.keys(`${prefix}*`);
-      if (keys.length > 0) await admin.del(...keys);
-      await admin.quit();
+      await cleanup();
     },
   };
 }
 
 function postgresHarness(): LockHarness {
-  const url = requireEnv('DATABASE_URL');
-  const schema = `spane_lock_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Pool({ connectionString: url, max: 1 });
+  const { url, schema, admin, cleanup } = postgresTestServer('lock');
   const backends: LockBackend[] = [];
   return {
     createBackend() {
@@ -87,8 +69,7 @@ function postgresHarness(): LockHarness {
     },
     async teardown() {
       await Promise.all(backends.map((backend) => backend.close()));
-      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await admin.end();
+      await cleanup();
     },
   };
 }

@@ -18,17 +18,7 @@ import {
   SignalChannelClosedError,
   SignalPayloadTooLargeError,
 } from '../src/index.ts';
-
-function requireEnv(name: 'REDIS_URL' | 'DATABASE_URL'): string {
-  const value = process.env[name];
-  if (!value) {
-    throw new Error(
-      `${name} is not set: the @spane/queue integration tests need a real server. Run them through ` +
-        '`node scripts/run-tests.ts --project queue`, which starts Redis and PostgreSQL.',
-    );
-  }
-  return value;
-}
+import { postgresTestServer, redisTestServer, requireEnv } from './support/servers.ts';
 
 interface ChannelOptions {
   prefix: string;
@@ -50,8 +40,7 @@ interface SignalHarness {
 }
 
 function redisHarness(): SignalHarness {
-  const url = requireEnv('REDIS_URL');
-  const admin = new Redis(url);
+  const { url, admin, cleanup } = redisTestServer('signal');
   const clients: Redis[] = [];
   return {
     createChannel({ prefix, onError, tag }) {
@@ -76,14 +65,13 @@ function redisHarness(): SignalHarness {
     maxPayloadBytes: undefined,
     async teardown() {
       await Promise.all(clients.map((client) => client.quit()));
-      await admin.quit();
+      await cleanup();
     },
   };
 }
 
 function postgresHarness(): SignalHarness {
-  const url = requireEnv('DATABASE_URL');
-  const admin = new pg.Pool({ connectionString: url, max: 1 });
+  const { url, admin, cleanup } = postgresTestServer('signal');
   const pools: pg.Pool[] = [];
   return {
     createChannel({ prefix, onError, tag }) {
@@ -108,7 +96,7 @@ function postgresHarness(): SignalHarness {
     maxPayloadBytes: PG_NOTIFY_MAX_PAYLOAD_BYTES,
     async teardown() {
       await Promise.all(pools.map((pool) => pool.end()));
-      await admin.end();
+      await cleanup();
     },
   };
 }

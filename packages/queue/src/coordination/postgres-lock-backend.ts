@@ -4,16 +4,9 @@
  * with the connection, while a lease must outlive a pooled connection and expire on its own.
  * @module
  */
-import type pg from 'pg';
 import type { LockBackend, LockLease } from './lock-backend.ts';
-import {
-  DEFAULT_COORDINATION_SCHEMA,
-  type PostgresConnection,
-  quoteIdentifier,
-  type ResolvedPool,
-  resolvePool,
-  validateIdentifier,
-} from './postgres-connection.ts';
+import { type PostgresConnection, quoteIdentifier } from './postgres-connection.ts';
+import { CoordinationTable } from './postgres-coordination-table.ts';
 
 /** Options of {@link PostgresLockBackend}. */
 export interface PostgresLockBackendOptions {
@@ -57,34 +50,24 @@ function lockStatements(schema: string): LockStatements {
   };
 }
 
-/** Serializes concurrent DDL of every SPANE process on one database (a fixed advisory lock key). */
-const DDL_LOCK_KEY = 'spane_coordination_ddl';
-
 /** Locks as rows of `<schema>.locks(key, owner, expires_at)`; the table is created on first use. */
 export class PostgresLockBackend implements LockBackend {
   readonly schema: string;
-  readonly #pool: ResolvedPool;
-  readonly #sql: LockStatements;
-  #ready: Promise<void> | undefined;
+  readonly #table: CoordinationTable<LockStatements>;
 
   constructor(options: PostgresLockBackendOptions) {
-    this.schema = validateIdentifier(options.schema ?? DEFAULT_COORDINATION_SCHEMA);
-    this.#sql = lockStatements(this.schema);
-    this.#pool = resolvePool(options.connection, { onError: options.onError });
+    this.#table = new CoordinationTable({ ...options, statements: lockStatements });
+    this.schema = this.#table.schema;
   }
 
   /** Creates the schema and table if missing. Called by every operation; call it to fail early. */
   ensureTable(): Promise<void> {
-    this.#ready ??= this.#createTable().catch((error: unknown) => {
-      this.#ready = undefined;
-      throw error;
-    });
-    return this.#ready;
+    return this.#table.ensure();
   }
 
   async tryAcquire(lease: LockLease): Promise<boolean> {
     await this.ensureTable();
-    const result = await this.#pool.pool.query(this.#sql.acquire, [
+    const result = await this.#table.pool.query(this.#table.sql.acquire, [
       lease.key,
       lease.owner,
       lease.ttlMs,
@@ -94,7 +77,7 @@ export class PostgresLockBackend implements LockBackend {
 
   async extend(lease: LockLease): Promise<boolean> {
     await this.ensureTable();
-    const result = await this.#pool.pool.query(this.#sql.extend, [
+    const result = await this.#table.pool.query(this.#table.sql.extend, [
       lease.key,
       lease.owner,
       lease.ttlMs,
@@ -104,26 +87,11 @@ export class PostgresLockBackend implements LockBackend {
 
   async release(lease: Omit<LockLease, 'ttlMs'>): Promise<boolean> {
     await this.ensureTable();
-    const result = await this.#pool.pool.query(this.#sql.release, [lease.key, lease.owner]);
+    const result = await this.#table.pool.query(this.#table.sql.release, [lease.key, lease.owner]);
     return result.rowCount === 1;
   }
 
-  async close(): Promise<void> {
-    if (this.#pool.owned && !this.#pool.pool.ended) await this.#pool.pool.end();
-  }
-
-  async #createTable(): Promise<void> {
-    const client: pg.PoolClient = await this.#pool.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [DDL_LOCK_KEY]);
-      for (const statement of this.#sql.ddl) await client.query(statement);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  close(): Promise<void> {
+    return this.#table.close();
   }
 }

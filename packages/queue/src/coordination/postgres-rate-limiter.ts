@@ -6,15 +6,10 @@
  * the order attempts are decided; `now()` would be the older transaction start).
  * @module
  */
-import type pg from 'pg';
-import {
-  DEFAULT_COORDINATION_SCHEMA,
-  type PostgresConnection,
-  quoteIdentifier,
-  type ResolvedPool,
-  resolvePool,
-  validateIdentifier,
-} from './postgres-connection.ts';
+
+import { type PostgresConnection, quoteIdentifier } from './postgres-connection.ts';
+import { CoordinationTable } from './postgres-coordination-table.ts';
+import { withTransaction } from './postgres-transaction.ts';
 import type { RateLimit, RateLimitDecision, RateLimiterBackend } from './rate-limiter.ts';
 import { validateRateLimit } from './rate-limiter-options.ts';
 
@@ -82,44 +77,31 @@ interface AcquireRow {
   retry_us: string;
 }
 
-/**
- * Serializes concurrent DDL of every SPANE process on one database; the same key as
- * postgres-lock-backend.ts uses, so the coordination tables are never created concurrently.
- */
-const DDL_LOCK_KEY = 'spane_coordination_ddl';
-
 /** Sliding-window rate limits as rows of `<schema>.rate_starts(key, started_at)`. */
 export class PostgresRateLimiter implements RateLimiterBackend {
   readonly schema: string;
-  readonly #pool: ResolvedPool;
-  readonly #sql: RateStatements;
-  #ready: Promise<void> | undefined;
+  readonly #table: CoordinationTable<RateStatements>;
 
   constructor(options: PostgresRateLimiterOptions) {
-    this.schema = validateIdentifier(options.schema ?? DEFAULT_COORDINATION_SCHEMA);
-    this.#sql = rateStatements(this.schema);
-    this.#pool = resolvePool(options.connection, { onError: options.onError });
+    this.#table = new CoordinationTable({ ...options, statements: rateStatements });
+    this.schema = this.#table.schema;
   }
 
   /** Creates the schema, table and index if missing. Called by every attempt; call it to fail early. */
   ensureTable(): Promise<void> {
-    this.#ready ??= this.#createTable().catch((error: unknown) => {
-      this.#ready = undefined;
-      throw error;
-    });
-    return this.#ready;
+    return this.#table.ensure();
   }
 
   async tryAcquire(key: string, limit: RateLimit): Promise<RateLimitDecision> {
     validateRateLimit(key, limit);
     await this.ensureTable();
-    const row = await this.#transaction(async (client) => {
+    const row = await withTransaction(this.#table.pool, async (client) => {
       // Namespaced by schema so it does not contend with other users of hashtext(key) locks.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
         `spane_rate:${this.schema}:${key}`,
       ]);
       // A statement of its own after the lock: its snapshot includes the previous holder's commit.
-      const result = await client.query<AcquireRow>(this.#sql.acquire, [
+      const result = await client.query<AcquireRow>(this.#table.sql.acquire, [
         key,
         limit.duration,
         limit.max,
@@ -134,34 +116,7 @@ export class PostgresRateLimiter implements RateLimiterBackend {
     };
   }
 
-  async close(): Promise<void> {
-    if (this.#pool.owned && !this.#pool.pool.ended) await this.#pool.pool.end();
-  }
-
-  async #createTable(): Promise<void> {
-    await this.#transaction(async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [DDL_LOCK_KEY]);
-      for (const statement of this.#sql.ddl) await client.query(statement);
-    });
-  }
-
-  /** Runs `work` in a transaction on one pooled client; rolls back and rethrows on error. */
-  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client: pg.PoolClient = await this.#pool.pool.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      const value = await work(client);
-      await client.query('COMMIT');
-      return value;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
-      throw error;
-    } finally {
-      // A client that cannot even roll back is discarded rather than returned to the pool.
-      client.release(broken);
-    }
+  close(): Promise<void> {
+    return this.#table.close();
   }
 }

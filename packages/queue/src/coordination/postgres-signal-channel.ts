@@ -23,7 +23,6 @@ import {
   DEFAULT_SIGNAL_PREFIX,
   postgresChannelName,
   validatePrefix,
-  validateTopic,
 } from './signal-channel-names.ts';
 import { encodeSignal } from './signal-envelope.ts';
 import { SignalSubscriptions } from './signal-subscriptions.ts';
@@ -69,7 +68,6 @@ export class PostgresSignalChannel implements SignalChannel {
   #connecting: Promise<pg.Client> | undefined;
   /** After a first success, connection failures are retried forever instead of thrown. */
   #everConnected = false;
-  #closed = false;
   /** Aborted by `close()`, to cut a reconnection backoff short. */
   readonly #closing = new AbortController();
 
@@ -84,13 +82,14 @@ export class PostgresSignalChannel implements SignalChannel {
         ? { connectionString: options.connection }
         : { ...this.#pool.pool.options };
     this.#subscriptions = new SignalSubscriptions({
+      channelName: (topic) => postgresChannelName(this.prefix, topic),
       listen: async (channel) => {
         const client = await this.#getClient();
         await client.query(`LISTEN ${quoteIdentifier(channel)}`);
       },
       unlisten: async (channel) => {
         // Without a connection there is nothing to stop: a reconnection listens only to live channels.
-        if (this.#closed || !this.#client) return;
+        if (this.#subscriptions.closed || !this.#client) return;
         await this.#client.query(`UNLISTEN ${quoteIdentifier(channel)}`);
       },
       onError: (error) => this.#onError(error),
@@ -102,8 +101,7 @@ export class PostgresSignalChannel implements SignalChannel {
    * exceeds {@link PG_NOTIFY_MAX_PAYLOAD_BYTES}: send an id and let receivers load the rest.
    */
   async publish(topic: string, message: unknown): Promise<void> {
-    if (this.#closed) throw new SignalChannelClosedError('publish');
-    const channel = postgresChannelName(this.prefix, validateTopic(topic));
+    const channel = this.#subscriptions.channelOf(topic, 'publish');
     const payload = encodeSignal(topic, message);
     const size = Buffer.byteLength(payload, 'utf8');
     if (size > PG_NOTIFY_MAX_PAYLOAD_BYTES) {
@@ -113,16 +111,12 @@ export class PostgresSignalChannel implements SignalChannel {
   }
 
   async subscribe<T = unknown>(topic: string, listener: SignalListener<T>): Promise<Unsubscribe> {
-    if (this.#closed) throw new SignalChannelClosedError('subscribe');
-    const channel = postgresChannelName(this.prefix, validateTopic(topic));
-    return this.#subscriptions.add(channel, topic, listener);
+    return this.#subscriptions.subscribe(topic, listener);
   }
 
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (!this.#subscriptions.close()) return;
     this.#closing.abort();
-    this.#subscriptions.clear();
     const client = this.#client;
     this.#client = undefined;
     await client?.end().catch(() => undefined);
@@ -131,7 +125,8 @@ export class PostgresSignalChannel implements SignalChannel {
   }
 
   #getClient(): Promise<pg.Client> {
-    if (this.#closed) return Promise.reject(new SignalChannelClosedError('subscribe'));
+    if (this.#subscriptions.closed)
+      return Promise.reject(new SignalChannelClosedError('subscribe'));
     if (this.#client) return Promise.resolve(this.#client);
     this.#connecting ??= this.#connect().finally(() => {
       this.#connecting = undefined;
@@ -141,11 +136,11 @@ export class PostgresSignalChannel implements SignalChannel {
 
   async #connect(): Promise<pg.Client> {
     for (let attempt = 0; ; attempt++) {
-      if (this.#closed) throw new SignalChannelClosedError('subscribe');
+      if (this.#subscriptions.closed) throw new SignalChannelClosedError('subscribe');
       try {
         return await this.#connectOnce();
       } catch (error) {
-        if (!this.#everConnected || this.#closed) throw error;
+        if (!this.#everConnected || this.#subscriptions.closed) throw error;
         this.#onError(error);
         const delay = Math.min(this.#reconnectDelay * 2 ** attempt, this.#maxReconnectDelay);
         await sleep(delay + Math.floor(Math.random() * delay * 0.2), this.#closing.signal);
@@ -165,7 +160,7 @@ export class PostgresSignalChannel implements SignalChannel {
       for (const channel of this.#subscriptions.channels()) {
         await client.query(`LISTEN ${quoteIdentifier(channel)}`);
       }
-      if (this.#closed) throw new SignalChannelClosedError('subscribe');
+      if (this.#subscriptions.closed) throw new SignalChannelClosedError('subscribe');
     } catch (error) {
       await client.end().catch(() => undefined);
       throw error;
@@ -181,7 +176,7 @@ export class PostgresSignalChannel implements SignalChannel {
     this.#client = undefined;
     if (error) this.#onError(error);
     client.end().catch(() => undefined);
-    if (this.#closed || this.#subscriptions.channels().length === 0) return;
+    if (this.#subscriptions.closed || this.#subscriptions.channels().length === 0) return;
     this.#getClient().catch((reconnectError: unknown) => this.#onError(reconnectError));
   }
 }

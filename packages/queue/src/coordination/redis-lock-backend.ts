@@ -3,8 +3,13 @@
  * that compare the token before deleting or re-expiring, so only the owner releases or extends.
  * @module
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { LockBackend, LockLease } from './lock-backend.ts';
+import {
+  type CoordinationRedisClient,
+  closeRedisClient,
+  resolveRedisClient,
+} from './redis-coordination-client.ts';
 
 /** The key prefix of Redis locks unless told otherwise. */
 export const DEFAULT_REDIS_LOCK_PREFIX = 'spane:lock:';
@@ -32,24 +37,15 @@ export interface RedisLockBackendOptions {
 /** Locks as Redis string keys holding the owner token, with a PX expiry. */
 export class RedisLockBackend implements LockBackend {
   readonly prefix: string;
-  readonly #client: Redis;
-  readonly #owned: boolean;
+  readonly #redis: CoordinationRedisClient;
 
   constructor(options: RedisLockBackendOptions) {
     this.prefix = options.prefix ?? DEFAULT_REDIS_LOCK_PREFIX;
-    if (typeof options.connection === 'string') {
-      this.#client = new Redis(options.connection);
-      this.#owned = true;
-    } else if (options.connection instanceof Redis) {
-      this.#client = options.connection;
-      this.#owned = false;
-    } else {
-      throw new TypeError('A Redis lock connection is a Redis URL or an ioredis instance.');
-    }
+    this.#redis = resolveRedisClient(options.connection, { what: 'lock' });
   }
 
   async tryAcquire(lease: LockLease): Promise<boolean> {
-    const reply = await this.#client.set(
+    const reply = await this.#redis.client.set(
       this.prefix + lease.key,
       lease.owner,
       'PX',
@@ -60,7 +56,7 @@ export class RedisLockBackend implements LockBackend {
   }
 
   async extend(lease: LockLease): Promise<boolean> {
-    const reply = await this.#client.eval(
+    const reply = await this.#redis.client.eval(
       EXTEND_SCRIPT,
       1,
       this.prefix + lease.key,
@@ -71,13 +67,16 @@ export class RedisLockBackend implements LockBackend {
   }
 
   async release(lease: Omit<LockLease, 'ttlMs'>): Promise<boolean> {
-    const reply = await this.#client.eval(RELEASE_SCRIPT, 1, this.prefix + lease.key, lease.owner);
+    const reply = await this.#redis.client.eval(
+      RELEASE_SCRIPT,
+      1,
+      this.prefix + lease.key,
+      lease.owner,
+    );
     return reply === 1;
   }
 
-  async close(): Promise<void> {
-    if (this.#owned && this.#client.status !== 'end') {
-      await this.#client.quit().catch(() => undefined);
-    }
+  close(): Promise<void> {
+    return closeRedisClient(this.#redis);
   }
 }

@@ -6,9 +6,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ConfigurationError } from '@spane/core';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { RateLimit, RateLimitDecision, RateLimiterBackend } from './rate-limiter.ts';
 import { validateRateLimit } from './rate-limiter-options.ts';
+import {
+  type CoordinationRedisClient,
+  closeRedisClient,
+  resolveRedisClient,
+} from './redis-coordination-client.ts';
 
 /** The key prefix of Redis rate limits unless told otherwise. */
 export const DEFAULT_REDIS_RATE_PREFIX = 'spane:rate:';
@@ -58,8 +63,7 @@ function toDecision(reply: unknown): RateLimitDecision {
 /** Sliding-window rate limits as Redis sorted sets of start times, with a PX expiry of one window. */
 export class RedisRateLimiter implements RateLimiterBackend {
   readonly prefix: string;
-  readonly #client: Redis;
-  readonly #owned: boolean;
+  readonly #redis: CoordinationRedisClient;
   /** Makes every recorded member unique, even for two starts in the same microsecond. */
   readonly #instance = randomBytes(8).toString('hex');
   #sequence = 0;
@@ -72,21 +76,13 @@ export class RedisRateLimiter implements RateLimiterBackend {
       );
     }
     this.prefix = prefix;
-    if (typeof options.connection === 'string') {
-      this.#client = new Redis(options.connection);
-      this.#owned = true;
-    } else if (options.connection instanceof Redis) {
-      this.#client = options.connection;
-      this.#owned = false;
-    } else {
-      throw new TypeError('A Redis rate limiter connection is a Redis URL or an ioredis instance.');
-    }
+    this.#redis = resolveRedisClient(options.connection, { what: 'rate limiter' });
   }
 
   async tryAcquire(key: string, limit: RateLimit): Promise<RateLimitDecision> {
     validateRateLimit(key, limit);
     this.#sequence += 1;
-    const reply = await this.#client.eval(
+    const reply = await this.#redis.client.eval(
       ACQUIRE_SCRIPT,
       1,
       this.prefix + key,
@@ -97,9 +93,7 @@ export class RedisRateLimiter implements RateLimiterBackend {
     return toDecision(reply);
   }
 
-  async close(): Promise<void> {
-    if (this.#owned && this.#client.status !== 'end') {
-      await this.#client.quit().catch(() => undefined);
-    }
+  close(): Promise<void> {
+    return closeRedisClient(this.#redis);
   }
 }

@@ -4,20 +4,20 @@
  * re-subscribes by itself after a reconnect.
  * @module
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { SignalChannelClosedError } from './coordination-errors.ts';
+import {
+  type CoordinationRedisClient,
+  closeRedisClient,
+  resolveRedisClient,
+} from './redis-coordination-client.ts';
 import type {
   SignalChannel,
   SignalChannelOptions,
   SignalListener,
   Unsubscribe,
 } from './signal-channel.ts';
-import {
-  DEFAULT_SIGNAL_PREFIX,
-  redisChannelName,
-  validatePrefix,
-  validateTopic,
-} from './signal-channel-names.ts';
+import { DEFAULT_SIGNAL_PREFIX, redisChannelName, validatePrefix } from './signal-channel-names.ts';
 import { encodeSignal } from './signal-envelope.ts';
 import { SignalSubscriptions } from './signal-subscriptions.ts';
 
@@ -30,32 +30,25 @@ export interface RedisSignalChannelOptions extends SignalChannelOptions {
 /** Signals as Redis pub/sub messages on `prefix + topic`. */
 export class RedisSignalChannel implements SignalChannel {
   readonly prefix: string;
-  readonly #publisher: Redis;
-  readonly #ownsPublisher: boolean;
+  readonly #publisher: CoordinationRedisClient;
   readonly #onError: (error: unknown) => void;
   readonly #subscriptions: SignalSubscriptions;
   #subscriber: Redis | undefined;
-  #closed = false;
 
   constructor(options: RedisSignalChannelOptions) {
     this.prefix = validatePrefix(options.prefix ?? DEFAULT_SIGNAL_PREFIX);
     this.#onError = options.onError ?? (() => undefined);
-    if (typeof options.connection === 'string') {
-      this.#publisher = new Redis(options.connection);
-      this.#publisher.on('error', (error) => this.#onError(error));
-      this.#ownsPublisher = true;
-    } else if (options.connection instanceof Redis) {
-      this.#publisher = options.connection;
-      this.#ownsPublisher = false;
-    } else {
-      throw new TypeError('A Redis signal connection is a Redis URL or an ioredis instance.');
-    }
+    this.#publisher = resolveRedisClient(options.connection, {
+      what: 'signal',
+      onError: (error) => this.#onError(error),
+    });
     this.#subscriptions = new SignalSubscriptions({
+      channelName: (topic) => redisChannelName(this.prefix, topic),
       listen: async (channel) => {
         await this.#getSubscriber().subscribe(channel);
       },
       unlisten: async (channel) => {
-        if (this.#closed || !this.#subscriber) return;
+        if (this.#subscriptions.closed || !this.#subscriber) return;
         await this.#subscriber.unsubscribe(channel);
       },
       onError: (error) => this.#onError(error),
@@ -63,33 +56,28 @@ export class RedisSignalChannel implements SignalChannel {
   }
 
   async publish(topic: string, message: unknown): Promise<void> {
-    if (this.#closed) throw new SignalChannelClosedError('publish');
-    const channel = redisChannelName(this.prefix, validateTopic(topic));
-    await this.#publisher.publish(channel, encodeSignal(topic, message));
+    const channel = this.#subscriptions.channelOf(topic, 'publish');
+    await this.#publisher.client.publish(channel, encodeSignal(topic, message));
   }
 
   async subscribe<T = unknown>(topic: string, listener: SignalListener<T>): Promise<Unsubscribe> {
-    if (this.#closed) throw new SignalChannelClosedError('subscribe');
-    const channel = redisChannelName(this.prefix, validateTopic(topic));
-    return this.#subscriptions.add(channel, topic, listener);
+    return this.#subscriptions.subscribe(topic, listener);
   }
 
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#subscriptions.clear();
+    if (!this.#subscriptions.close()) return;
     const subscriber = this.#subscriber;
     this.#subscriber = undefined;
     await Promise.all([
       subscriber ? subscriber.quit().catch(() => subscriber.disconnect()) : undefined,
-      this.#ownsPublisher ? this.#publisher.quit().catch(() => undefined) : undefined,
+      closeRedisClient(this.#publisher),
     ]);
   }
 
   #getSubscriber(): Redis {
-    if (this.#closed) throw new SignalChannelClosedError('subscribe');
+    if (this.#subscriptions.closed) throw new SignalChannelClosedError('subscribe');
     if (!this.#subscriber) {
-      const subscriber = this.#publisher.duplicate();
+      const subscriber = this.#publisher.client.duplicate();
       subscriber.on('message', (channel: string, payload: string) =>
         this.#subscriptions.dispatch(channel, payload),
       );

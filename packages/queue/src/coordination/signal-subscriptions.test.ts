@@ -1,5 +1,6 @@
+import { ConfigurationError } from '@spane/core';
 import { describe, expect, it } from 'vitest';
-import { MalformedSignalError } from './coordination-errors.ts';
+import { MalformedSignalError, SignalChannelClosedError } from './coordination-errors.ts';
 import { encodeSignal } from './signal-envelope.ts';
 import { SignalSubscriptions } from './signal-subscriptions.ts';
 
@@ -11,6 +12,7 @@ function recordingTransport() {
     calls,
     errors,
     transport: {
+      channelName: (topic: string) => `chan:${topic}`,
       listen: async (channel: string) => {
         calls.push(`listen ${channel}`);
       },
@@ -71,6 +73,7 @@ describe('SignalSubscriptions', () => {
 
   it('survives an onError that throws', async () => {
     const subscriptions = new SignalSubscriptions({
+      channelName: (topic) => topic,
       listen: async () => undefined,
       unlisten: async () => undefined,
       onError: () => {
@@ -84,6 +87,7 @@ describe('SignalSubscriptions', () => {
   it('forgets a channel whose listen failed, so a later subscription listens again', async () => {
     let fail = true;
     const subscriptions = new SignalSubscriptions({
+      channelName: (topic) => topic,
       listen: async () => {
         if (fail) throw new Error('down');
       },
@@ -95,5 +99,38 @@ describe('SignalSubscriptions', () => {
     fail = false;
     await subscriptions.add('c', 't', () => undefined);
     expect(subscriptions.channels()).toEqual(['c']);
+  });
+
+  it('subscribes a topic on its transport channel, validating the topic', async () => {
+    const { calls, transport } = recordingTransport();
+    const subscriptions = new SignalSubscriptions(transport);
+    const received: unknown[] = [];
+    const unsubscribe = await subscriptions.subscribe('t', (message) => {
+      received.push(message);
+    });
+    expect(calls).toEqual(['listen chan:t']);
+    expect(subscriptions.channelOf('t', 'publish')).toBe('chan:t');
+    subscriptions.dispatch('chan:t', encodeSignal('t', 42));
+    expect(received).toEqual([42]);
+    await unsubscribe();
+    expect(calls).toEqual(['listen chan:t', 'unlisten chan:t']);
+    expect(() => subscriptions.channelOf('', 'publish')).toThrow(ConfigurationError);
+    await expect(subscriptions.subscribe('', () => undefined)).rejects.toThrow(ConfigurationError);
+  });
+
+  it('refuses to publish or subscribe once closed, and closes only once', async () => {
+    const { calls, transport } = recordingTransport();
+    const subscriptions = new SignalSubscriptions(transport);
+    await subscriptions.subscribe('t', () => undefined);
+    expect(subscriptions.closed).toBe(false);
+    expect(subscriptions.close()).toBe(true);
+    expect(subscriptions.closed).toBe(true);
+    expect(subscriptions.channels()).toEqual([]);
+    expect(subscriptions.close()).toBe(false);
+    expect(() => subscriptions.channelOf('t', 'publish')).toThrow(SignalChannelClosedError);
+    await expect(subscriptions.subscribe('t', () => undefined)).rejects.toThrow(
+      SignalChannelClosedError,
+    );
+    expect(calls).toEqual(['listen chan:t']);
   });
 });

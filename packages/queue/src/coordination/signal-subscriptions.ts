@@ -1,14 +1,18 @@
 /**
- * The subscription bookkeeping shared by the signal channel implementations: which transport
- * channels are listened to, for which topic, by which listeners, and the delivery of one payload.
+ * The subscription bookkeeping shared by the signal channel implementations: whether the channel
+ * is closed, which transport channels are listened to, for which topic, by which listeners, and the
+ * delivery of one payload.
  * @module
  */
-import { MalformedSignalError } from './coordination-errors.ts';
+import { MalformedSignalError, SignalChannelClosedError } from './coordination-errors.ts';
 import type { SignalListener, Unsubscribe } from './signal-channel.ts';
+import { validateTopic } from './signal-channel-names.ts';
 import { decodeSignal } from './signal-envelope.ts';
 
 /** What a transport does for the registry. */
 export interface SubscriptionTransport {
+  /** The transport channel of a (validated) topic, e.g. `prefix + topic` on Redis. */
+  channelName(topic: string): string;
   /** Starts receiving a channel; resolves once the server confirmed. */
   listen(channel: string): Promise<void>;
   /** Stops receiving a channel. */
@@ -27,14 +31,35 @@ interface ChannelEntry {
 /**
  * Channels and their listeners. The first subscription of a channel listens to it, the last
  * unsubscription unlistens; operations reach the transport in call order, so a quick
- * unsubscribe-then-subscribe ends subscribed.
+ * unsubscribe-then-subscribe ends subscribed. Once closed, publishing and subscribing throw
+ * {@link SignalChannelClosedError}.
  */
 export class SignalSubscriptions {
   readonly #transport: SubscriptionTransport;
   readonly #channels = new Map<string, ChannelEntry>();
+  #closed = false;
 
   constructor(transport: SubscriptionTransport) {
     this.#transport = transport;
+  }
+
+  /** Whether {@link SignalSubscriptions.close} was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * The transport channel of `topic`, for `operation` (`publish` or `subscribe`). Throws
+   * {@link SignalChannelClosedError} once closed, and a `ConfigurationError` for an invalid topic.
+   */
+  channelOf(topic: string, operation: 'publish' | 'subscribe'): string {
+    if (this.#closed) throw new SignalChannelClosedError(operation);
+    return this.#transport.channelName(validateTopic(topic));
+  }
+
+  /** `SignalChannel.subscribe`: adds a listener of `topic` on its channel, once it is listened to. */
+  async subscribe<T>(topic: string, listener: SignalListener<T>): Promise<Unsubscribe> {
+    return this.add(this.channelOf(topic, 'subscribe'), topic, listener);
   }
 
   /** The channels that have at least one listener. */
@@ -101,9 +126,15 @@ export class SignalSubscriptions {
     }
   }
 
-  /** Forgets every subscription (the transport is being closed). */
-  clear(): void {
+  /**
+   * Marks the channel closed and forgets every subscription (the transport is being closed).
+   * Returns `false` when it was closed already, so the caller closes its connections once.
+   */
+  close(): boolean {
+    if (this.#closed) return false;
+    this.#closed = true;
     this.#channels.clear();
+    return true;
   }
 
   #report(error: unknown): void {

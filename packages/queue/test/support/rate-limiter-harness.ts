@@ -3,22 +3,8 @@
  * Redis prefix or PostgreSQL schema per harness (test files run in parallel on the same servers),
  * and the sliding-window invariant the limiter must keep.
  */
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import { createRateLimiter, type RateLimiterBackend } from '../../src/index.ts';
-
-/** The server URL the root test runner sets, or a clear error when a test runs without it. */
-export function requireEnv(name: 'REDIS_URL' | 'DATABASE_URL'): string {
-  const value = process.env[name];
-  if (!value) {
-    throw new Error(
-      `${name} is not set: the @spane/queue integration tests need a real server. Run them through ` +
-        '`node scripts/run-tests.ts --project queue`, which starts Redis and PostgreSQL.',
-    );
-  }
-  return value;
-}
+import { postgresTestServer, redisTestServer } from './servers.ts';
 
 /** How a separate process reaches the same limiter: backend kind, server and namespace. */
 export interface LimiterTarget {
@@ -68,27 +54,16 @@ function withLimiters(
 
 /** A harness on the runner's Redis, under a fresh key prefix. */
 export function redisHarness(): RateLimiterHarness {
-  const url = requireEnv('REDIS_URL');
-  const prefix = `spane-test:rate:${randomBytes(6).toString('hex')}:`;
-  const admin = new Redis(url);
+  const { url, prefix, admin, cleanup } = redisTestServer('rate');
   return withLimiters(
     { kind: 'redis', url, namespace: prefix },
-    {
-      storedStarts: (key) => admin.zcard(prefix + key),
-      async teardown() {
-        const keys = await admin.keys(`${prefix}*`);
-        if (keys.length > 0) await admin.del(...keys);
-        await admin.quit();
-      },
-    },
+    { storedStarts: (key) => admin.zcard(prefix + key), teardown: cleanup },
   );
 }
 
 /** A harness on the runner's PostgreSQL, in a fresh schema that is dropped afterwards. */
 export function postgresHarness(): RateLimiterHarness {
-  const url = requireEnv('DATABASE_URL');
-  const schema = `spane_rate_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Pool({ connectionString: url, max: 1 });
+  const { url, schema, admin, cleanup } = postgresTestServer('rate');
   return withLimiters(
     { kind: 'postgres', url, namespace: schema },
     {
@@ -99,10 +74,7 @@ export function postgresHarness(): RateLimiterHarness {
         );
         return result.rows[0]?.n ?? 0;
       },
-      async teardown() {
-        await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        await admin.end();
-      },
+      teardown: cleanup,
     },
   );
 }
