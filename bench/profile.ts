@@ -25,7 +25,7 @@ const redis = await startBenchRedis();
 const prefix = `prof-${Date.now()}`;
 const side: Side = kind.startsWith('raw')
   ? new RawBullmqSide({
-      url: redis.url,
+      queue: { backend: 'redis', url: redis.url },
       prefix,
       shapes: [chosen.shape],
       concurrency: 50,
@@ -33,7 +33,7 @@ const side: Side = kind.startsWith('raw')
       entries: kind === 'raw-single' ? 'single' : 'bulk',
     })
   : new SpaneEngineSide({
-      url: redis.url,
+      queue: { backend: 'redis', url: redis.url },
       prefix,
       shapes: [chosen.shape],
       concurrency: 50,

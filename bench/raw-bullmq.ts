@@ -4,14 +4,18 @@
  * ready children from inside the processor (`add` for one, `addBulk` for several); a join node is
  * added when its last parent completes, counted in process (default) or with a Redis `INCR`.
  * Jobs carry the same retry options as the engine's (3 attempts, exponential backoff) and
- * `removeOnComplete: true`; ids are BullMQ's own (no custom `jobId`).
+ * `removeOnComplete: true`; ids are BullMQ's own (no custom `jobId`). The queue runs on BullMQ's
+ * Redis backend or on its PostgreSQL backend (`raw-backend.ts`); the code above it is the same.
  */
-import { type Job, Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Job, Queue, Worker } from 'bullmq';
+import { openRawBackend, type RawBackend } from './raw-backend.ts';
 import { NOOP_OUTPUT, type Shape } from './shapes.ts';
-import { Completions, type Side } from './side.ts';
+import { Completions, type QueueTarget, type Side } from './side.ts';
 
-/** Where join counters live: in this process, or in Redis (`INCR`, safe across processes). */
+/**
+ * Where join counters live: in this process, or in Redis (`INCR`, safe across processes; on the
+ * Redis backend only).
+ */
 export type JoinCounting = 'memory' | 'redis';
 
 /**
@@ -31,7 +35,6 @@ interface RawJobData {
   d?: unknown;
 }
 
-const QUEUE_NAME = 'node-execution';
 const JOB_OPTIONS = {
   attempts: 3,
   backoff: { type: 'exponential' as const, delay: 1000 },
@@ -42,7 +45,7 @@ const JOB_OPTIONS = {
 let runCounter = 0;
 
 export class RawBullmqSide implements Side {
-  readonly #url: string;
+  readonly #target: QueueTarget;
   readonly #prefix: string;
   readonly #concurrency: number;
   readonly #joins: JoinCounting;
@@ -50,36 +53,33 @@ export class RawBullmqSide implements Side {
   readonly #shapes = new Map<string, Shape>();
   readonly #pending = new Map<string, number>();
   readonly #done = new Completions();
-  #connection: Redis | undefined;
+  #backend: RawBackend | undefined;
   #queue: Queue<RawJobData> | undefined;
   #worker: Worker<RawJobData> | undefined;
 
   constructor(options: {
-    url: string;
+    /** The queue's backend and URL. */
+    queue: QueueTarget;
     prefix: string;
     shapes: readonly Shape[];
     concurrency: number;
     joins: JoinCounting;
     entries?: EntryAdds | undefined;
   }) {
-    this.#url = options.url;
+    this.#target = options.queue;
     this.#prefix = options.prefix;
     this.#concurrency = options.concurrency;
-    this.#joins = options.joins;
+    this.#joins = options.queue.backend === 'redis' ? options.joins : 'memory';
     this.#entries = options.entries ?? 'bulk';
     for (const shape of options.shapes) this.#shapes.set(shape.id, shape);
   }
 
   async start(): Promise<void> {
-    const connection = new Redis(this.#url, {
-      maxRetriesPerRequest: null,
-      enableReadyCheck: true,
-    });
-    this.#connection = connection;
-    this.#queue = new Queue<RawJobData>(QUEUE_NAME, { connection, prefix: this.#prefix });
-    this.#worker = new Worker<RawJobData>(QUEUE_NAME, (job) => this.#process(job), {
-      connection,
-      prefix: this.#prefix,
+    const backend = await openRawBackend(this.#target, this.#prefix);
+    this.#backend = backend;
+    this.#queue = new backend.Queue<RawJobData>(backend.queueName, backend.options);
+    this.#worker = new backend.Worker<RawJobData>(backend.queueName, (job) => this.#process(job), {
+      ...backend.options,
       concurrency: this.#concurrency,
     });
     this.#worker.on('failed', (_job, error) => this.#done.fail(error));
@@ -131,7 +131,7 @@ export class RawBullmqSide implements Side {
   async close(): Promise<void> {
     await this.#worker?.close();
     await this.#queue?.close();
-    await this.#connection?.quit().catch(() => undefined);
+    await this.#backend?.close();
   }
 
   async #process(job: Job<RawJobData>): Promise<void> {
@@ -167,7 +167,8 @@ export class RawBullmqSide implements Side {
   async #joinArrived(executionId: string, child: string, parents: number): Promise<boolean> {
     if (this.#joins === 'redis') {
       const key = `${this.#prefix}:join:${executionId}:${child}`;
-      const connection = this.#connection as Redis;
+      const connection = this.#backend?.redis;
+      if (!connection) throw new Error('join counters in Redis need the Redis backend');
       const arrived = await connection.incr(key);
       if (arrived < parents) return false;
       await connection.del(key);

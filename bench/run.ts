@@ -1,96 +1,73 @@
 /**
- * `pnpm bench`: raw BullMQ chains versus the SPANE engine, side by side, in one process on one
- * Redis. See bench/README.md for what is measured and how to read it.
+ * `pnpm bench`: raw BullMQ chains versus the SPANE engine, side by side, in one process: on one
+ * Redis (raw, the engine with the memory store, the engine with the PostgreSQL store) and on
+ * BullMQ's PostgreSQL backend (raw, the engine with the PostgreSQL store). See bench/README.md for
+ * what is measured and how to read it.
  *
- *   node --conditions=@spane/source bench/run.ts [--quick] [--no-default] [--raw-joins=redis]
- *                                                [--rounds=N] [--json=FILE]
+ *   node --conditions=@spane/source bench/run.ts [--quick] [--no-default] [--no-postgres]
+ *        [--only=redis|postgres] [--pg-scale=F] [--pg-rounds=N] [--raw-joins=redis]
+ *        [--rounds=N] [--json=FILE]
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { type Cost, Meter, sumCosts } from './meter.ts';
-import { type EntryAdds, type JoinCounting, RawBullmqSide } from './raw-bullmq.ts';
-import { startBenchRedis } from './redis-server.ts';
+import {
+  ALL_KINDS,
+  CONCURRENCY,
+  ENGINE_KINDS,
+  GROUPS,
+  type Group,
+  JSON_FILE,
+  NEEDS_POSTGRES,
+  NEEDS_REDIS,
+  PG_SCALE,
+  QUICK,
+  RAW_ENTRIES,
+  RAW_JOINS,
+  RUN_PG_BACKEND,
+} from './options.ts';
+import { PostgresAdmin } from './postgres-admin.ts';
+import { type BenchPostgres, startBenchPostgres } from './postgres-server.ts';
+import { canMeasureProcessTree } from './proc-cpu.ts';
+import { RawBullmqSide } from './raw-bullmq.ts';
+import { type BenchRedis, startBenchRedis } from './redis-server.ts';
 import {
   commandMixTable,
   commandsPerNode,
+  comparisonTable,
   cpuPerNode,
+  findSide,
   latencyTable,
   median,
   nodesPerSec,
-  percentile,
   SIDE_LABELS,
   type SideRun,
   scalingTable,
   summaryTable,
-  type Target,
   throughputTable,
   verdicts,
   type WorkloadRun,
 } from './report.ts';
 import { chainShape, fanShape, type Shape } from './shapes.ts';
-import type { Side, SideKind } from './side.ts';
+import {
+  type QueueBackendKind,
+  type QueueTarget,
+  SIDE_SPECS,
+  type Side,
+  type SideKind,
+} from './side.ts';
 import { SpaneEngineSide } from './spane-engine.ts';
-
-// ------------------------------------------------------------------------------------------------
-// options
-
-const args = process.argv.slice(2).filter((a) => a !== '--');
-const flag = (name: string) => args.includes(`--${name}`);
-const option = (name: string) =>
-  args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-if (flag('help') || flag('h')) {
-  console.log(
-    [
-      'usage: pnpm bench [-- options]',
-      '  --quick             small counts (smoke run, ~5–10 s)',
-      '  --no-default        skip the engine with its default config (traces on)',
-      '  --raw-joins=redis   raw side counts join arrivals with Redis INCR (default: in process)',
-      '  --raw-entries=single  raw side adds entry jobs with one add() each (default: addBulk)',
-      '  --rounds=N          rounds of chain3 and diamond per side, interleaved; median wall time (default 5, quick 1)',
-      '  --json=FILE         also write every figure as JSON',
-      'REDIS_URL=redis://…   use that Redis instead of starting a private redis-server',
-    ].join('\n'),
-  );
-  process.exit(0);
-}
-const unknown = args.filter(
-  (a) =>
-    !['--quick', '--no-default', '--help', '-h'].includes(a) &&
-    !/^--(raw-joins|raw-entries|rounds|json)=/.test(a),
-);
-if (unknown.length > 0) {
-  console.error(`unknown option(s): ${unknown.join(' ')} (try --help)`);
-  process.exit(2);
-}
-
-const QUICK = flag('quick');
-const CONCURRENCY = 50;
-const COUNTS = QUICK
-  ? { chain3: 200, diamond: 50, wideRounds: 1, latencyBlocks: 1, latencyRuns: 30, warmChain: 100 }
-  : {
-      chain3: 2000,
-      diamond: 500,
-      wideRounds: 5,
-      latencyBlocks: 4,
-      latencyRuns: 50,
-      warmChain: 400,
-    };
-const ROUNDS = Math.max(1, Number(option('rounds') ?? (QUICK ? 1 : 5)) || 1);
-const RAW_JOINS: JoinCounting = option('raw-joins') === 'redis' ? 'redis' : 'memory';
-const RAW_ENTRIES: EntryAdds = option('raw-entries') === 'single' ? 'single' : 'bulk';
-const JSON_FILE = option('json');
-const KINDS: SideKind[] = flag('no-default')
-  ? ['raw', 'engine']
-  : ['raw', 'engine', 'engine-default'];
-const ENGINE_KINDS = KINDS.filter((k) => k !== 'raw');
+import { COMPARISONS, targetsOf } from './targets.ts';
 
 const CHAIN3 = chainShape(3);
 const DIAMOND = fanShape('diamond', 10);
 const WIDE_SMALL = fanShape('wide100', 100);
 const WIDE_LARGE = fanShape('wide1000', 1000);
 const SHAPES: Shape[] = [CHAIN3, DIAMOND, WIDE_SMALL, WIDE_LARGE];
+/** Connections in a PostgreSQL store's pool (as the queue's pool). */
+const STORE_POOL_SIZE = 20;
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -101,10 +78,23 @@ const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 // ------------------------------------------------------------------------------------------------
 // sides
 
-function createSide(kind: SideKind, url: string, prefix: string): Side {
-  if (kind === 'raw') {
+/** The servers of this run (each undefined when no side needs it). */
+interface Servers {
+  redis: BenchRedis | undefined;
+  postgres: BenchPostgres | undefined;
+}
+
+function createSide(kind: SideKind, servers: Servers, prefix: string): Side {
+  const spec = SIDE_SPECS[kind];
+  const url = (backend: QueueBackendKind) => {
+    const server = backend === 'redis' ? servers.redis : servers.postgres;
+    if (!server) throw new Error(`${SIDE_LABELS[kind]} needs ${backend}, which this run has not`);
+    return server.url;
+  };
+  const queue: QueueTarget = { backend: spec.queue, url: url(spec.queue) };
+  if (spec.impl === 'raw') {
     return new RawBullmqSide({
-      url,
+      queue,
       prefix,
       shapes: SHAPES,
       concurrency: CONCURRENCY,
@@ -113,12 +103,26 @@ function createSide(kind: SideKind, url: string, prefix: string): Side {
     });
   }
   return new SpaneEngineSide({
-    url,
+    queue,
+    store:
+      spec.store === 'postgres'
+        ? {
+            kind: 'postgres',
+            url: url('postgres'),
+            schema: storeSchema(prefix),
+            poolSize: STORE_POOL_SIZE,
+          }
+        : { kind: 'memory' },
     prefix,
     shapes: SHAPES,
     concurrency: CONCURRENCY,
-    config: kind === 'engine' ? { traces: false } : {},
+    config: spec.defaultConfig === true ? {} : { traces: false },
   });
+}
+
+/** The schema of a side's PostgreSQL store: its prefix, as a schema name. */
+function storeSchema(prefix: string): string {
+  return prefix.replace(/[^a-z0-9]/gi, '_');
 }
 
 const engineErrors: string[] = [];
@@ -126,22 +130,27 @@ const engineErrors: string[] = [];
 let prefixes = 0;
 /** Deletes each side's keys once it is closed, so a shared REDIS_URL is left as it was found. */
 let cleaner: Meter | undefined;
+/** Deletes each side's Postgres queue rows and store schema once it is closed. */
+let pgAdmin: PostgresAdmin | undefined;
 
 /** Starts a side on a fresh queue prefix, runs `body` (which warms it first), closes the side. */
 async function withSide<T>(
   kind: SideKind,
-  url: string,
+  servers: Servers,
   workload: string,
   body: (side: Side) => Promise<T>,
 ): Promise<T> {
   const prefix = `bench-${runId}-${workload}-${kind}-${++prefixes}`;
-  const side = createSide(kind, url, prefix);
+  const spec = SIDE_SPECS[kind];
+  const side = createSide(kind, servers, prefix);
   try {
     await side.start();
     return await body(side);
   } finally {
     await side.close();
-    await cleaner?.deletePrefix(prefix);
+    if (spec.queue === 'redis') await cleaner?.deletePrefix(prefix);
+    else await pgAdmin?.deleteQueues(prefix);
+    if (spec.store === 'postgres') await pgAdmin?.dropSchema(storeSchema(prefix));
     if (side instanceof SpaneEngineSide)
       for (const error of side.errors) engineErrors.push(`${kind} ${workload}: ${error}`);
   }
@@ -224,234 +233,274 @@ function mergeRounds(
 }
 
 /** Warms the JIT, the script cache and the connections of every side before anything counts. */
-async function warmUp(url: string): Promise<void> {
-  for (const kind of KINDS) {
-    await withSide(kind, url, 'warmup', async (side) => {
-      await side.runMany(CHAIN3, COUNTS.warmChain);
-      await side.runMany(DIAMOND, COUNTS.warmChain / 10);
+async function warmUp(group: Group, servers: Servers): Promise<void> {
+  const { warmChain } = group.counts;
+  for (const kind of group.kinds) {
+    await withSide(kind, servers, 'warmup', async (side) => {
+      await side.runMany(CHAIN3, warmChain);
+      await side.runMany(DIAMOND, Math.max(1, Math.round(warmChain / 10)));
       await side.runMany(WIDE_SMALL, 1);
       for (let i = 0; i < 20; i++) await side.runOne(CHAIN3);
     });
   }
 }
 
+/** One workload of a group's plan. */
+interface Step {
+  id: string;
+  title: string;
+  shape: Shape;
+  rounds: number;
+  /** Whether the group's capped sides run fewer rounds of this step. */
+  capped: boolean;
+  executions: number;
+  round: (side: Side) => Promise<Round>;
+}
+
+function planOf(group: Group, meter: Meter): Step[] {
+  const c = group.counts;
+  const tag = group.backend === 'postgres' ? ' · pg queue' : '';
+  return [
+    {
+      id: 'chain3',
+      title: `chain3 ×${c.chain3}${tag}`,
+      shape: CHAIN3,
+      rounds: c.rounds,
+      capped: true,
+      executions: c.chain3,
+      round: manyRound(meter, CHAIN3, c.chain3, Math.min(50, c.chain3)),
+    },
+    {
+      id: 'diamond',
+      title: `diamond 1→10→1 ×${c.diamond}${tag}`,
+      shape: DIAMOND,
+      rounds: c.rounds,
+      capped: true,
+      executions: c.diamond,
+      round: manyRound(meter, DIAMOND, c.diamond, Math.min(10, c.diamond)),
+    },
+    {
+      id: WIDE_SMALL.id,
+      title: `wide 1→100→1${tag}`,
+      shape: WIDE_SMALL,
+      rounds: c.wideRounds,
+      capped: true,
+      executions: 1,
+      round: wideRound(meter, WIDE_SMALL),
+    },
+    {
+      id: WIDE_LARGE.id,
+      title: `wide 1→1000→1${tag}`,
+      shape: WIDE_LARGE,
+      rounds: c.wideRounds,
+      capped: true,
+      executions: 1,
+      round: wideRound(meter, WIDE_LARGE),
+    },
+    {
+      id: 'latency',
+      title: `chain3 one at a time ×${c.latencyBlocks * c.latencyRuns}${tag}`,
+      shape: CHAIN3,
+      rounds: c.latencyBlocks,
+      capped: false,
+      executions: c.latencyRuns,
+      round: latencyRound(meter, c.latencyRuns),
+    },
+  ];
+}
+
+/** Runs a group's plan: per workload, rounds that interleave the group's sides. */
+async function runGroup(group: Group, servers: Servers, meter: Meter): Promise<WorkloadRun[]> {
+  log(`${group.backend} backend: warming up ${group.kinds.map((k) => SIDE_LABELS[k]).join(', ')}`);
+  await warmUp(group, servers);
+  const runs: WorkloadRun[] = [];
+  for (const step of planOf(group, meter)) {
+    // Rounds interleave the sides (raw, engine, …, raw, engine, …) so that a change in the
+    // machine's background load hits every side alike; each round is a fresh side and prefix.
+    const rounds = new Map<SideKind, Round[]>(group.kinds.map((kind) => [kind, []]));
+    const roundsOf = (kind: SideKind) =>
+      step.capped && group.capped?.kinds.includes(kind)
+        ? Math.min(step.rounds, group.capped.rounds)
+        : step.rounds;
+    for (let r = 0; r < step.rounds; r++) {
+      for (const kind of group.kinds) {
+        if (r >= roundsOf(kind)) continue;
+        log(`${step.title} round ${r + 1}/${roundsOf(kind)}: ${SIDE_LABELS[kind]}`);
+        const round = await withSide(kind, servers, step.id, step.round);
+        rounds.get(kind)?.push(round);
+      }
+    }
+    runs.push({
+      id: step.id,
+      backend: group.backend,
+      title: step.title,
+      shapeSize: step.shape.size,
+      sides: group.kinds.map((kind) =>
+        mergeRounds(
+          kind,
+          rounds.get(kind) ?? [],
+          step.executions * step.shape.size,
+          step.executions,
+        ),
+      ),
+    });
+  }
+  return runs;
+}
+
 // ------------------------------------------------------------------------------------------------
 // main
 
-function targetsOf(workloads: Map<string, WorkloadRun>): Target[] {
-  const side = (id: string, kind: SideKind) =>
-    workloads.get(id)?.sides.find((s) => s.kind === kind);
-  const per = (fn: (kind: SideKind) => number) =>
-    Object.fromEntries(ENGINE_KINDS.map((k) => [k, fn(k)])) as Partial<Record<SideKind, number>>;
-  const rate = (id: string, kind: SideKind) => {
-    const run = side(id, kind);
-    return run ? nodesPerSec(run) : Number.NaN;
-  };
-  const cpu = (id: string, kind: SideKind) => {
-    const run = side(id, kind);
-    return run ? cpuPerNode(run).total : Number.NaN;
-  };
-  const p50 = (kind: SideKind) => percentile(side('latency', kind)?.latencies ?? [], 50);
-  const scale = (kind: SideKind) =>
-    (side(WIDE_LARGE.id, kind)?.wallMs ?? Number.NaN) /
-    (side(WIDE_SMALL.id, kind)?.wallMs ?? Number.NaN);
-  return [
-    {
-      name: 'chain3 nodes/s, engine/raw  ≥ 0.60',
-      kind: 'min',
-      limit: 0.6,
-      rawValue: 1,
-      values: per((k) => rate('chain3', k) / rate('chain3', 'raw')),
-    },
-    {
-      name: 'diamond nodes/s, engine/raw ≥ 0.60',
-      kind: 'min',
-      limit: 0.6,
-      rawValue: 1,
-      values: per((k) => rate('diamond', k) / rate('diamond', 'raw')),
-    },
-    {
-      name: 'latency p50, engine/raw     ≤ 1.20',
-      kind: 'max',
-      limit: 1.2,
-      rawValue: 1,
-      values: per((k) => p50(k) / p50('raw')),
-    },
-    {
-      name: 't(N=1000)/t(N=100)          ≤ 12',
-      kind: 'max',
-      limit: 12,
-      rawValue: scale('raw'),
-      values: per(scale),
-    },
-    {
-      name: 'chain3 CPU/node, engine/raw ≤ 1.50',
-      kind: 'max',
-      limit: 1.5,
-      rawValue: 1,
-      values: per((k) => cpu('chain3', k) / cpu('chain3', 'raw')),
-    },
-    {
-      name: 'diamond CPU/node, engine/raw ≤ 1.50',
-      kind: 'max',
-      limit: 1.5,
-      rawValue: 1,
-      values: per((k) => cpu('diamond', k) / cpu('diamond', 'raw')),
-    },
-  ];
+/** ' (SPANE pg store: 3 rounds of chain3, diamond and wide)' when a group caps some sides. */
+function cappedNote(group: Group): string {
+  const capped = group.capped?.kinds.filter((k) => group.kinds.includes(k)) ?? [];
+  const rounds = group.capped?.rounds ?? 0;
+  if (capped.length === 0 || rounds >= Math.max(group.counts.rounds, group.counts.wideRounds))
+    return '';
+  return ` (${capped.map((k) => SIDE_LABELS[k]).join(', ')}: at most ${rounds} rounds of chain3, diamond and wide)`;
+}
+
+function report(options: {
+  workloads: readonly WorkloadRun[];
+  servers: Servers;
+  meter: Meter;
+  loadBefore: number;
+  started: number;
+}): string {
+  const { workloads, servers, meter, loadBefore, started } = options;
+  const byBackend = (backend: QueueBackendKind, id: string) =>
+    workloads.find((w) => w.backend === backend && w.id === id);
+  const backends = GROUPS.map((g) => g.backend);
+  const out: string[] = [];
+  out.push('');
+  out.push(
+    `SPANE bench — ${QUICK ? 'QUICK (smoke counts)' : 'full'} — concurrency ${CONCURRENCY}, no-op nodes, node ${process.version}`,
+  );
+  if (servers.redis) out.push(`Redis: ${servers.redis.what}`);
+  if (servers.postgres) out.push(`PostgreSQL: ${servers.postgres.what}`);
+  const cpus = os.availableParallelism();
+  const loadAfter = os.loadavg()[0] ?? 0;
+  out.push(
+    `machine: ${cpus} CPUs, 1-min load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after${Math.max(loadBefore, loadAfter) > cpus * 0.75 ? ' — other processes competed for the CPUs: trust the ratios (sides interleaved) and CPU/node more than absolute wall times' : ''}`,
+  );
+  for (const group of GROUPS) {
+    const c = group.counts;
+    out.push(
+      `${group.backend === 'redis' ? 'Redis backend' : 'PostgreSQL backend'}: ${group.kinds.map((k) => SIDE_LABELS[k]).join(', ')}; rounds chain3/diamond ${c.rounds}, wide ${c.wideRounds}, latency ${c.latencyBlocks}×${c.latencyRuns}${cappedNote(group)}${group.backend === 'postgres' ? ` — counts ×${PG_SCALE} of the Redis ones (chain3 ×${c.chain3}, diamond ×${c.diamond}): compare nodes/s and CPU/node, not totals` : ''}`,
+    );
+  }
+  out.push('sides interleaved per round; wall = median round [min–max]; costs summed over rounds');
+  if (NEEDS_POSTGRES && !meter.measuresPostgres) {
+    out.push(
+      'PostgreSQL server CPU is NOT measured (DATABASE_URL, or /proc unreadable): CPU/node of the pg sides is this process + Redis only ("?" in the pg column)',
+    );
+  }
+  out.push('');
+  out.push(
+    'Throughput and cost per node (wall time includes enqueueing; CPU = this process + Redis server + PostgreSQL server processes; ×raw = against raw BullMQ on the same backend)',
+  );
+  out.push(throughputTable(workloads));
+  out.push('');
+  out.push('Latency of one chain3 execution, enqueue → completion (sequential runs)');
+  out.push(
+    latencyTable(backends.map((b) => byBackend(b, 'latency')).filter((w): w is WorkloadRun => !!w)),
+  );
+  out.push('');
+  out.push('Fan-out scaling: one 1→N→1 execution, enqueue → completion (median of the rounds)');
+  out.push(
+    scalingTable(
+      backends.flatMap((b) => {
+        const small = byBackend(b, WIDE_SMALL.id);
+        const large = byBackend(b, WIDE_LARGE.id);
+        return small && large ? [{ small, large }] : [];
+      }),
+    ),
+  );
+  const redisChain = byBackend('redis', 'chain3');
+  const redisDiamond = byBackend('redis', 'diamond');
+  if (redisChain && redisDiamond) {
+    out.push('');
+    out.push(
+      'Redis command mix per node, chain3 (commandstats, calls inside Lua scripts included)',
+    );
+    out.push(commandMixTable(redisChain));
+    out.push('');
+    out.push('Redis command mix per node, diamond');
+    out.push(commandMixTable(redisDiamond, 10));
+  }
+  const comparisons = COMPARISONS.filter((c) => ALL_KINDS.includes(c.a) && ALL_KINDS.includes(c.b));
+  if (comparisons.length > 0) {
+    out.push('');
+    out.push(
+      `PostgreSQL store and backend, side against side (a ÷ b; nodes/s: higher = a faster; CPU, time, latency: lower = a cheaper${RUN_PG_BACKEND ? `; the pg backend ran ×${PG_SCALE} of the executions` : ''})`,
+    );
+    out.push(comparisonTable(workloads, comparisons, { wideLarge: WIDE_LARGE.id }));
+  }
+  out.push('');
+  const targets = targetsOf(workloads, ALL_KINDS, { small: WIDE_SMALL.id, large: WIDE_LARGE.id });
+  out.push(
+    'SUMMARY — engine versus raw BullMQ on the same backend (informative targets; exit code is 0 either way)',
+  );
+  out.push(summaryTable(targets, ALL_KINDS));
+  for (const kind of ENGINE_KINDS) {
+    const { pass, miss } = verdicts(targets, kind);
+    out.push(`  ${SIDE_LABELS[kind]}: ${pass} PASS, ${miss} MISS`);
+  }
+  const perNode = (kinds: readonly SideKind[], what: (run: SideRun) => number, digits: number) =>
+    kinds
+      .map((k) => {
+        const run = findSide(workloads, 'chain3', k);
+        return run ? `${SIDE_LABELS[k]} ${what(run).toFixed(digits)}` : undefined;
+      })
+      .filter((x) => x !== undefined)
+      .join(', ');
+  const redisKinds = ALL_KINDS.filter((k) => SIDE_SPECS[k].queue === 'redis');
+  if (redisKinds.length > 0) {
+    out.push(
+      `  redis cmds/node chain3: ${perNode(redisKinds, (r) => commandsPerNode(r).redis, 1)}`,
+    );
+  }
+  const pgKinds = ALL_KINDS.filter(
+    (k) => SIDE_SPECS[k].queue === 'postgres' || SIDE_SPECS[k].store === 'postgres',
+  );
+  if (pgKinds.length > 0) {
+    out.push(`  pg queries/node chain3: ${perNode(pgKinds, (r) => commandsPerNode(r).pg, 1)}`);
+  }
+  if (engineErrors.length > 0) {
+    out.push(`  engine 'error' events: ${engineErrors.length}`);
+    for (const error of engineErrors.slice(0, 5)) out.push(`    ${error}`);
+  }
+  out.push(`  total bench time ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return out.join('\n');
 }
 
 async function main(): Promise<void> {
   const started = performance.now();
   const loadBefore = os.loadavg()[0] ?? 0;
-  const redis = await startBenchRedis();
+  const servers: Servers = { redis: undefined, postgres: undefined };
   let meter: Meter | undefined;
   try {
-    meter = new Meter(redis.url);
+    if (NEEDS_REDIS) servers.redis = await startBenchRedis();
+    if (NEEDS_POSTGRES) servers.postgres = await startBenchPostgres((line) => log(line));
+    const pid = servers.postgres?.pid;
+    meter = new Meter({
+      redisUrl: servers.redis?.url,
+      postgres: servers.postgres
+        ? { pid: pid !== undefined && canMeasureProcessTree(pid) ? pid : undefined }
+        : undefined,
+    });
     cleaner = meter;
-    log(`Redis: ${redis.what}`);
+    if (servers.postgres) pgAdmin = new PostgresAdmin(servers.postgres.url);
+    if (servers.redis) log(`Redis: ${servers.redis.what}`);
+    if (servers.postgres) log(`PostgreSQL: ${servers.postgres.what}`);
     log(
-      `mode: ${QUICK ? 'quick' : 'full'}; sides: ${KINDS.map((k) => SIDE_LABELS[k]).join(', ')}; raw joins counted ${RAW_JOINS === 'redis' ? 'with Redis INCR' : 'in process'}, raw entry jobs added with ${RAW_ENTRIES === 'single' ? 'one add() each' : 'addBulk'}`,
+      `mode: ${QUICK ? 'quick' : 'full'}; sides: ${ALL_KINDS.map((k) => SIDE_LABELS[k]).join(', ')}; raw joins counted ${RAW_JOINS === 'redis' ? 'with Redis INCR (Redis backend)' : 'in process'}, raw entry jobs added with ${RAW_ENTRIES === 'single' ? 'one add() each' : 'addBulk'}`,
     );
-    log('warming up every side');
-    await warmUp(redis.url);
 
-    const plan: Array<{
-      id: string;
-      title: string;
-      shape: Shape;
-      rounds: number;
-      executions: number;
-      round: (side: Side) => Promise<Round>;
-    }> = [
-      {
-        id: 'chain3',
-        title: `chain3 ×${COUNTS.chain3}`,
-        shape: CHAIN3,
-        rounds: ROUNDS,
-        executions: COUNTS.chain3,
-        round: manyRound(meter, CHAIN3, COUNTS.chain3, 50),
-      },
-      {
-        id: 'diamond',
-        title: `diamond 1→10→1 ×${COUNTS.diamond}`,
-        shape: DIAMOND,
-        rounds: ROUNDS,
-        executions: COUNTS.diamond,
-        round: manyRound(meter, DIAMOND, COUNTS.diamond, 10),
-      },
-      {
-        id: WIDE_SMALL.id,
-        title: 'wide 1→100→1',
-        shape: WIDE_SMALL,
-        rounds: COUNTS.wideRounds,
-        executions: 1,
-        round: wideRound(meter, WIDE_SMALL),
-      },
-      {
-        id: WIDE_LARGE.id,
-        title: 'wide 1→1000→1',
-        shape: WIDE_LARGE,
-        rounds: COUNTS.wideRounds,
-        executions: 1,
-        round: wideRound(meter, WIDE_LARGE),
-      },
-      {
-        id: 'latency',
-        title: `chain3 one at a time ×${COUNTS.latencyBlocks * COUNTS.latencyRuns}`,
-        shape: CHAIN3,
-        rounds: COUNTS.latencyBlocks,
-        executions: COUNTS.latencyRuns,
-        round: latencyRound(meter, COUNTS.latencyRuns),
-      },
-    ];
-    const workloads = new Map<string, WorkloadRun>();
-    for (const step of plan) {
-      // Rounds interleave the sides (raw, engine, …, raw, engine, …) so that a change in the
-      // machine's background load hits every side alike; each round is a fresh side and prefix.
-      const rounds = new Map<SideKind, Round[]>(KINDS.map((kind) => [kind, []]));
-      for (let r = 0; r < step.rounds; r++) {
-        for (const kind of KINDS) {
-          log(`${step.id} round ${r + 1}/${step.rounds}: ${SIDE_LABELS[kind]}`);
-          const round = await withSide(kind, redis.url, step.id, step.round);
-          rounds.get(kind)?.push(round);
-        }
-      }
-      workloads.set(step.id, {
-        id: step.id,
-        title: step.title,
-        shapeSize: step.shape.size,
-        sides: KINDS.map((kind) =>
-          mergeRounds(
-            kind,
-            rounds.get(kind) ?? [],
-            step.executions * step.shape.size,
-            step.executions,
-          ),
-        ),
-      });
-    }
+    const workloads: WorkloadRun[] = [];
+    for (const group of GROUPS) workloads.push(...(await runGroup(group, servers, meter)));
 
-    const all = [...workloads.values()];
-    const out: string[] = [];
-    out.push('');
-    out.push(
-      `SPANE bench — ${QUICK ? 'QUICK (smoke counts)' : 'full'} — concurrency ${CONCURRENCY}, no-op nodes, one Redis (${redis.what}), node ${process.version}`,
-    );
-    const cpus = os.availableParallelism();
-    const loadAfter = os.loadavg()[0] ?? 0;
-    out.push(
-      `machine: ${cpus} CPUs, 1-min load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after${Math.max(loadBefore, loadAfter) > cpus * 0.75 ? ' — other processes competed for the CPUs: trust the ratios (sides interleaved) and CPU/node more than absolute wall times' : ''}`,
-    );
-    out.push(
-      `rounds: chain3/diamond ${ROUNDS}, wide ${COUNTS.wideRounds}, latency ${COUNTS.latencyBlocks}×${COUNTS.latencyRuns} — sides interleaved per round; wall = median round [min–max]; costs summed over rounds`,
-    );
-    out.push('');
-    out.push(
-      'Throughput and cost per node (wall time includes enqueueing; CPU = this process + Redis)',
-    );
-    out.push(throughputTable(all));
-    out.push('');
-    const latencyRun = workloads.get('latency') as WorkloadRun;
-    out.push(
-      `Latency of one chain3 execution, enqueue → completion (${COUNTS.latencyBlocks * COUNTS.latencyRuns} sequential runs)`,
-    );
-    out.push(latencyTable(latencyRun));
-    out.push('');
-    out.push('Fan-out scaling: one 1→N→1 execution, enqueue → completion (median of the rounds)');
-    out.push(
-      scalingTable(
-        workloads.get(WIDE_SMALL.id) as WorkloadRun,
-        workloads.get(WIDE_LARGE.id) as WorkloadRun,
-      ),
-    );
-    out.push('');
-    out.push(
-      'Redis command mix per node, chain3 (commandstats, calls inside Lua scripts included)',
-    );
-    out.push(commandMixTable(workloads.get('chain3') as WorkloadRun));
-    out.push('');
-    out.push('Redis command mix per node, diamond');
-    out.push(commandMixTable(workloads.get('diamond') as WorkloadRun, 10));
-    out.push('');
-    const targets = targetsOf(workloads);
-    out.push('SUMMARY — engine versus raw BullMQ (informative targets; exit code is 0 either way)');
-    out.push(summaryTable(targets, ENGINE_KINDS));
-    for (const kind of ENGINE_KINDS) {
-      const { pass, miss } = verdicts(targets, kind);
-      out.push(`  ${SIDE_LABELS[kind]}: ${pass} PASS, ${miss} MISS`);
-    }
-    const chain = (kind: SideKind) =>
-      workloads.get('chain3')?.sides.find((s) => s.kind === kind) as SideRun;
-    out.push(
-      `  redis cmds/node chain3: raw ${commandsPerNode(chain('raw')).redis.toFixed(1)}, ${ENGINE_KINDS.map((k) => `${SIDE_LABELS[k]} ${commandsPerNode(chain(k)).redis.toFixed(1)}`).join(', ')}`,
-    );
-    if (engineErrors.length > 0) {
-      out.push(`  engine 'error' events: ${engineErrors.length}`);
-      for (const error of engineErrors.slice(0, 5)) out.push(`    ${error}`);
-    }
-    out.push(`  total bench time ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    console.log(out.join('\n'));
+    console.log(report({ workloads, servers, meter, loadBefore, started }));
 
     if (JSON_FILE) {
       const json = {
@@ -459,8 +508,17 @@ async function main(): Promise<void> {
         quick: QUICK,
         rawJoins: RAW_JOINS,
         rawEntries: RAW_ENTRIES,
-        redis: redis.what,
-        workloads: all.map((w) => ({
+        redis: servers.redis?.what,
+        postgres: servers.postgres?.what,
+        postgresCpuMeasured: meter.measuresPostgres,
+        groups: GROUPS.map((g) => ({
+          backend: g.backend,
+          kinds: g.kinds,
+          counts: g.counts,
+          capped: g.capped,
+        })),
+        pgScale: RUN_PG_BACKEND ? PG_SCALE : undefined,
+        workloads: workloads.map((w) => ({
           ...w,
           sides: w.sides.map((s) => ({
             ...s,
@@ -470,14 +528,16 @@ async function main(): Promise<void> {
             cost: { ...s.cost, commandStats: Object.fromEntries(s.cost.commandStats) },
           })),
         })),
-        targets,
+        targets: targetsOf(workloads, ALL_KINDS, { small: WIDE_SMALL.id, large: WIDE_LARGE.id }),
       };
       fs.writeFileSync(JSON_FILE, `${JSON.stringify(json, null, 2)}\n`);
       log(`wrote ${JSON_FILE}`);
     }
   } finally {
     await meter?.close();
-    await redis.stop();
+    await pgAdmin?.close();
+    await servers.postgres?.stop();
+    await servers.redis?.stop();
   }
 }
 

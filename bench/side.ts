@@ -13,7 +13,52 @@ export interface Side {
   close(): Promise<void>;
 }
 
-export type SideKind = 'raw' | 'engine' | 'engine-default';
+/** Which BullMQ backend a side's queue runs on. */
+export type QueueBackendKind = 'redis' | 'postgres';
+
+/** Where a side's queue lives: the backend and its URL. */
+export interface QueueTarget {
+  backend: QueueBackendKind;
+  url: string;
+}
+
+/**
+ * The contenders. On Redis: raw BullMQ, the engine with the memory store (traces off, or the
+ * default config), and the engine with the PostgreSQL store (traces off). On PostgreSQL: raw
+ * BullMQ, and the engine with the PostgreSQL store (traces off), i.e. a Postgres-only deployment.
+ */
+export type SideKind =
+  | 'raw'
+  | 'engine'
+  | 'engine-default'
+  | 'engine-pgstore'
+  | 'raw-pg'
+  | 'engine-pg';
+
+/** What a side kind is made of. */
+export interface SideSpec {
+  impl: 'raw' | 'engine';
+  queue: QueueBackendKind;
+  /** The engine's store (engine sides only). */
+  store?: 'memory' | 'postgres';
+  /** Whether the engine runs with its default config (traces on) rather than `traces: false`. */
+  defaultConfig?: boolean;
+}
+
+/** Every side kind's make-up; the raw side of a backend is the baseline of that backend's ratios. */
+export const SIDE_SPECS: Readonly<Record<SideKind, SideSpec>> = {
+  raw: { impl: 'raw', queue: 'redis' },
+  engine: { impl: 'engine', queue: 'redis', store: 'memory' },
+  'engine-default': { impl: 'engine', queue: 'redis', store: 'memory', defaultConfig: true },
+  'engine-pgstore': { impl: 'engine', queue: 'redis', store: 'postgres' },
+  'raw-pg': { impl: 'raw', queue: 'postgres' },
+  'engine-pg': { impl: 'engine', queue: 'postgres', store: 'postgres' },
+};
+
+/** Whether a side kind is a raw BullMQ baseline. */
+export function isRaw(kind: SideKind): boolean {
+  return SIDE_SPECS[kind].impl === 'raw';
+}
 
 /** Counts completed executions and resolves waits on a count or on one execution id. */
 export class Completions {

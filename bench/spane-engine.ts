@@ -1,48 +1,81 @@
 /**
- * The contender: the SPANE `WorkflowEngine` with the `InMemoryExecutionStore`, no-op executors
- * (`async () => successResult(x)`) and node workers at concurrency 50. Executions are started with
- * `enqueueBulkWorkflows` (throughput) or `enqueueWorkflow` (latency), and counted done on the
- * engine's `execution:completed` event.
+ * The contender: the SPANE `WorkflowEngine` with no-op executors (`async () =>
+ * successResult(x)`) and node workers at concurrency 50, its queue on Redis or on BullMQ's
+ * PostgreSQL backend, its store the `InMemoryExecutionStore` or a `PostgresExecutionStore` (in a
+ * schema of its own, created on start). Executions are started with `enqueueBulkWorkflows`
+ * (throughput) or `enqueueWorkflow` (latency), and counted done on the engine's
+ * `execution:completed` event.
  */
-import { NodeRegistry, successResult } from '@spane/core';
+import { type ExecutionStore, NodeRegistry, successResult } from '@spane/core';
 import { type EngineConfig, WorkflowEngine } from '@spane/engine';
+import type { QueueConnection } from '@spane/queue';
 import { InMemoryExecutionStore } from '@spane/store-memory';
+import { PostgresExecutionStore } from '@spane/store-postgres';
 import { NOOP_OUTPUT, NOOP_TYPE, type Shape, toDefinition } from './shapes.ts';
-import { Completions, type Side } from './side.ts';
+import { Completions, type QueueTarget, type Side } from './side.ts';
+
+/** Which store the engine side uses. */
+export type StoreTarget =
+  | { kind: 'memory' }
+  | {
+      kind: 'postgres';
+      url: string;
+      /** The store's schema (the bench drops it after the side closes). */
+      schema: string;
+      /** Connections in the store's pool. */
+      poolSize: number;
+    };
+
+/** Connections in the queue's pool on the PostgreSQL backend (as the raw side's pool). */
+const QUEUE_POOL_SIZE = 20;
 
 export class SpaneEngineSide implements Side {
-  readonly #url: string;
+  readonly #queue: QueueTarget;
+  readonly #storeTarget: StoreTarget;
   readonly #config: EngineConfig;
   readonly #shapes: readonly Shape[];
   readonly #concurrency: number;
   readonly #done = new Completions();
-  readonly #store = new InMemoryExecutionStore();
+  #store: ExecutionStore | undefined;
   #engine: WorkflowEngine | undefined;
   /** Errors the engine reported through its `error` event (none expected). */
   readonly errors: string[] = [];
 
   constructor(options: {
-    url: string;
+    /** The queue's backend and URL. */
+    queue: QueueTarget;
+    /** The store. Default: a new `InMemoryExecutionStore`. */
+    store?: StoreTarget | undefined;
     prefix: string;
     shapes: readonly Shape[];
     concurrency: number;
     /** Engine config on top of the prefix (e.g. `{ traces: false }`, or `{}` for the defaults). */
     config: EngineConfig;
   }) {
-    this.#url = options.url;
+    this.#queue = options.queue;
+    this.#storeTarget = options.store ?? { kind: 'memory' };
     this.#config = { ...options.config, prefix: options.prefix };
     this.#shapes = options.shapes;
     this.#concurrency = options.concurrency;
   }
 
   async start(): Promise<void> {
+    const target = this.#storeTarget;
+    const store =
+      target.kind === 'memory'
+        ? new InMemoryExecutionStore()
+        : await PostgresExecutionStore.create({
+            connectionString: target.url,
+            schema: target.schema,
+            poolSize: target.poolSize,
+          });
+    this.#store = store;
+    const connection: QueueConnection =
+      this.#queue.backend === 'redis'
+        ? this.#queue.url
+        : { postgres: this.#queue.url, poolSize: QUEUE_POOL_SIZE };
     const registry = new NodeRegistry().register(NOOP_TYPE, async () => successResult(NOOP_OUTPUT));
-    const engine = new WorkflowEngine({
-      registry,
-      store: this.#store,
-      connection: this.#url,
-      config: this.#config,
-    });
+    const engine = new WorkflowEngine({ registry, store, connection, config: this.#config });
     this.#engine = engine;
     for (const shape of this.#shapes) await engine.registerWorkflow(toDefinition(shape));
     engine.on('execution:completed', ({ executionId }) => this.#done.complete(executionId));
@@ -76,6 +109,6 @@ export class SpaneEngineSide implements Side {
 
   async close(): Promise<void> {
     await this.#engine?.close();
-    await this.#store.close();
+    await this.#store?.close();
   }
 }

@@ -110,8 +110,16 @@ export class CompositeNodes {
     const generation = link?.generation ?? run.generation;
     const items = this.#items(run, config);
     if (child.status !== 'completed' && !config.continueOnFail) {
+      // Report the item that failed, not a sibling this node cancelled because of it.
+      const culprit =
+        child.status === 'failed'
+          ? { child, index }
+          : ((await this.#firstFailedItem({ ...run, generation }, items.length)) ?? {
+              child,
+              index,
+            });
       await this.#cancelSiblings(run, generation, items.length);
-      throw this.#childFailure(run, child, index);
+      throw this.#childFailure(run, culprit.child, culprit.index);
     }
     const width = Math.min(items.length, config.concurrency ?? items.length);
     const next = index + width;
@@ -166,7 +174,10 @@ export class CompositeNodes {
           applyMapping(collectWorkflowOutput(childGraph, child.nodeResults), config.outputMapping),
         );
       } else {
-        if (!config.continueOnFail) throw this.#childFailure(run, child, index);
+        if (!config.continueOnFail) {
+          const culprit = (await this.#firstFailedItem(run, count)) ?? { child, index };
+          throw this.#childFailure(run, culprit.child, culprit.index);
+        }
         failedItems.push(index);
         results.push({ error: child.error ?? `item ${index} was ${child.status}` });
       }
@@ -240,6 +251,19 @@ export class CompositeNodes {
       }
     }
     return execution;
+  }
+
+  /** The first item (in item order) whose execution failed, if any. */
+  async #firstFailedItem(
+    run: CompositeRun,
+    count: number,
+  ): Promise<{ child: ExecutionState; index: number } | undefined> {
+    for (let index = 0; index < count; index++) {
+      const id = childExecutionId({ ...this.#link(run), index });
+      const child = await this.#store.getExecution(id, { nodeIds: [] });
+      if (child?.status === 'failed') return { child, index };
+    }
+    return undefined;
   }
 
   async #cancelSiblings(run: CompositeRun, generation: string, count: number): Promise<void> {

@@ -33,6 +33,12 @@ export interface EngineConfig {
   workflowCacheSize?: number | undefined;
   /** Initial data and results larger than this many bytes are kept in the store, not in jobs. Default is 64 KiB. */
   payloadThreshold?: number | undefined;
+  /**
+   * When a node leaves exactly one ready child, run that child next in the same job (each result
+   * still committed on its own; a crash mid-chain is healed by the redelivered job). Saves a queue
+   * round trip per chain link. Default is `true`.
+   */
+  inlineChains?: boolean | undefined;
   /** Record a span per node attempt in the store. Default is `true`. */
   traces?: boolean | undefined;
 }
@@ -69,6 +75,7 @@ export function resolveEngineConfig(config: EngineConfig = {}): ResolvedEngineCo
     maxStalledCount: config.maxStalledCount ?? 3,
     workflowCacheSize: config.workflowCacheSize ?? DEFAULT_WORKFLOW_CACHE_SIZE,
     payloadThreshold: config.payloadThreshold ?? DEFAULT_PAYLOAD_THRESHOLD_BYTES,
+    inlineChains: config.inlineChains ?? true,
     traces: config.traces ?? true,
   };
 }

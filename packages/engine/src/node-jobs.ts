@@ -28,6 +28,8 @@ export function buildNodeJob(
     delay?: number | undefined;
     resumeAfterDelay?: boolean;
     childExecutionId?: string | undefined;
+    /** Attempts already made elsewhere; the job gets the rest of the policy's attempts. */
+    attemptOffset?: number | undefined;
   },
 ): { data: NodeJobData; options: NodeJobOptions } {
   const policy = resolveRetryPolicy(getCompiledNode(graph, nodeId), options.defaultRetryPolicy);
@@ -40,9 +42,11 @@ export function buildNodeJob(
   if (execution.priority !== undefined) data.priority = execution.priority;
   if (options.resumeAfterDelay) data.resumeAfterDelay = true;
   if (options.childExecutionId !== undefined) data.childExecutionId = options.childExecutionId;
+  const offset = options.attemptOffset ?? 0;
+  if (offset > 0) data.attemptOffset = offset;
   const jobOptions: NodeJobOptions = {
     jobId: nodeJobId(execution.executionId, nodeId, options.tag),
-    attempts: policy.maxAttempts,
+    attempts: Math.max(1, policy.maxAttempts - offset),
     backoff: { type: policy.backoff.type, delay: policy.backoff.delay },
   };
   if (execution.priority !== undefined) jobOptions.priority = execution.priority;

@@ -1,6 +1,8 @@
 import {
   assembleNodeInput,
+  BUILT_IN_NODE_TYPES,
   type CompiledWorkflow,
+  computeBackoffDelay,
   type EdgeCommit,
   ExecutionCancelledError,
   type ExecutionResult,
@@ -26,7 +28,13 @@ import {
   UnknownNodeTypeError,
   WorkflowError,
 } from '@spane/core';
-import type { Job, NodeJobData, RateLimiterBackend, WorkflowQueues } from '@spane/queue';
+import {
+  type Job,
+  type NodeJobData,
+  nodeJobId,
+  type RateLimiterBackend,
+  type WorkflowQueues,
+} from '@spane/queue';
 import { DelayedError } from 'bullmq';
 import { CompositeNodes } from './composite-nodes.ts';
 import type { ResolvedEngineConfig } from './engine-config.ts';
@@ -51,6 +59,21 @@ export interface NodePipelineDeps {
   rateLimiter: () => RateLimiterBackend;
   /** Cancels a child execution and its descendants, without reporting back to the parent. */
   cancelChild: (executionId: string) => Promise<unknown>;
+}
+
+/** Nodes one job may run in a row (a chain) before the rest goes back to the queue. */
+const MAX_INLINE_HOPS = 32;
+
+/** One node to run: a queue job's, or a lone ready child run next in its parent's job. */
+interface NodeStep {
+  data: NodeJobData;
+  /** Attempts made before this one (BullMQ's count, plus one made inline before the job). */
+  attemptsMade: number;
+  /** The job's id (or the id the node's job would have): composite generations, the DLQ. */
+  jobId: string;
+  /** The queue job and its lock token, when the step is a job of its own. */
+  job?: Job<NodeJobData> | undefined;
+  token?: string | undefined;
 }
 
 type Outcome = { result: ExecutionResult; resolution: NodeResolution; error?: Error };
@@ -104,40 +127,58 @@ export class NodePipeline {
       controller.abort(new ExecutionCancelledError(executionId));
   }
 
-  /** The BullMQ processor of the node queue. */
+  /**
+   * The BullMQ processor of the node queue. When a node leaves exactly one ready child (a chain),
+   * the child runs next in the same job: its result is still committed on its own, and a crash
+   * mid-chain is healed by the redelivered job, which re-ensures what its node made ready.
+   */
   async process(job: Job<NodeJobData>, token?: string): Promise<void> {
+    let step: NodeStep | undefined = {
+      data: job.data,
+      attemptsMade: job.attemptsMade + (job.data.attemptOffset ?? 0),
+      jobId: String(job.id),
+      job,
+      token,
+    };
+    for (let hops = 0; step !== undefined; hops++) {
+      step = await this.#runStep(step, hops < MAX_INLINE_HOPS);
+    }
+  }
+
+  /** Runs one node; returns the lone ready child to run next in the same job, if any. */
+  async #runStep(step: NodeStep, mayInline: boolean): Promise<NodeStep | undefined> {
     const { store, catalog } = this.#deps;
-    const { executionId, workflowId, workflowVersion, nodeId } = job.data;
+    const { executionId, workflowId, workflowVersion, nodeId } = step.data;
     const { graph } = await catalog.version(workflowId, workflowVersion);
     const node = getCompiledNode(graph, nodeId);
     const parents = graph.parents.get(nodeId) ?? [];
     const execution = await store.getExecution(executionId, { nodeIds: [nodeId, ...parents] });
-    if (!execution) return;
+    if (!execution) return undefined;
     const context: ExecutionJobContext = {
       executionId,
       workflowId,
       workflowVersion,
-      priority: job.data.priority,
+      priority: step.data.priority,
     };
 
     const existing = execution.nodeResults[nodeId];
     if (existing !== undefined) {
-      await this.#ensure(graph, context, nodeId, existing);
+      const next = await this.#ensure(graph, context, nodeId, existing, mayInline);
       // A lost report to a parent (a crash right after the last commit) is sent again.
       if (isTerminalStatus(execution.status)) await this.notifyParent(execution);
-      return;
+      return next === undefined ? undefined : this.#inlineStep(context, next);
     }
     // A child's report is taken while paused: the child already ran, nothing new starts.
-    const continuation = job.data.childExecutionId;
+    const continuation = step.data.childExecutionId;
     if (execution.status === 'paused' && continuation === undefined) {
-      if (await store.holdNodes(executionId, [nodeId])) return;
+      if (await store.holdNodes(executionId, [nodeId])) return undefined;
       const now = await store.getExecution(executionId, { nodeIds: [] });
-      if (now?.status !== 'running') return;
+      if (now?.status !== 'running') return undefined;
     } else if (
       execution.status !== 'running' &&
       !(execution.status === 'paused' && continuation !== undefined)
     ) {
-      return;
+      return undefined;
     }
 
     const parentResults: Record<string, ExecutionResult> = {};
@@ -151,36 +192,36 @@ export class NodePipeline {
     });
     const policy = resolveRetryPolicy(node, this.#deps.config.defaultRetryPolicy);
     const continueOnFail = policy.continueOnFail || CompositeNodes.continueOnFail(node);
-    const attempt = job.attemptsMade + 1;
+    const attempt = step.attemptsMade + 1;
     const started = Date.now();
 
     let outcome: Outcome;
     try {
-      if (node.type === 'delay' && !job.data.resumeAfterDelay) {
+      if (node.type === 'delay' && !step.data.resumeAfterDelay) {
         await this.#scheduleDelay(
           graph,
           context,
           nodeId,
           resolveDelayDuration(node.config ?? {}, started),
         );
-        return;
+        return undefined;
       }
       let result: ExecutionResult | undefined;
       if (node.type === 'sub-workflow' || node.type === 'map') {
-        const run = { context, node, execution, inputData, generation: String(job.id) };
+        const run = { context, node, execution, inputData, generation: step.jobId };
         if (continuation === undefined) {
           this.#deps.events.emit('node:started', { executionId, workflowId, nodeId, attempt });
           result = await this.#composite.start(run);
         } else {
           result = await this.#composite.resume(run, continuation);
         }
-        if (result === undefined) return; // children still running; they report back
+        if (result === undefined) return undefined; // children still running; they report back
       } else {
         await this.#admit(node.type, executionId);
         this.#deps.events.emit('node:started', { executionId, workflowId, nodeId, attempt });
         result = await this.#execute(
           graph,
-          job,
+          step.data,
           {
             inputData,
             parentResults,
@@ -197,18 +238,19 @@ export class NodePipeline {
     } catch (thrown) {
       const error = toError(thrown);
       // Cancelled while it ran: the execution is over, there is nothing to record or retry.
-      if (WorkflowError.isInstance(error) && error.code === 'EXECUTION_CANCELLED') return;
+      if (WorkflowError.isInstance(error) && error.code === 'EXECUTION_CANCELLED') return undefined;
       // Turned away (an open breaker, a rate limit): wait and try again without using an attempt.
-      const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
       if (
         WorkflowError.isInstance(error) &&
-        (error.code === 'CIRCUIT_BREAKER_OPEN' || error.code === 'RATE_LIMITED') &&
-        token !== undefined
+        (error.code === 'CIRCUIT_BREAKER_OPEN' || error.code === 'RATE_LIMITED')
       ) {
-        await job.moveToDelayed(
-          Date.now() + (typeof retryAfterMs === 'number' ? retryAfterMs : 1_000),
-          token,
-        );
+        const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
+        const delay = typeof retryAfterMs === 'number' ? retryAfterMs : 1_000;
+        if (step.job === undefined || step.token === undefined) {
+          await this.#requeue(graph, context, nodeId, { delay, attemptsMade: step.attemptsMade });
+          return undefined;
+        }
+        await step.job.moveToDelayed(Date.now() + delay, step.token);
         throw new DelayedError();
       }
       this.#recordSpan(context, nodeId, attempt, started, error);
@@ -220,7 +262,13 @@ export class NodePipeline {
           attempt,
           error: error.message,
         });
-        throw error;
+        if (step.job !== undefined) throw error; // BullMQ retries the job with its backoff
+        // Run inline: the retries go to a job of the node's own.
+        await this.#requeue(graph, context, nodeId, {
+          delay: computeBackoffDelay(policy.backoff, attempt),
+          attemptsMade: attempt,
+        });
+        return undefined;
       }
       const result: ExecutionResult = {
         success: false,
@@ -239,12 +287,52 @@ export class NodePipeline {
       };
     }
     if (!outcome.error) this.#recordSpan(context, nodeId, attempt, started);
-    await this.#finish(graph, context, nodeId, outcome, {
-      job,
+    const next = await this.#finish(graph, context, nodeId, outcome, {
+      jobId: step.jobId,
       attempt,
       inputData,
       durationMs: Date.now() - started,
+      mayInline,
     });
+    return next === undefined ? undefined : this.#inlineStep(context, next);
+  }
+
+  /** The step of a lone ready child, run next in the current job. */
+  #inlineStep(context: ExecutionJobContext, nodeId: string): NodeStep {
+    const data: NodeJobData = {
+      executionId: context.executionId,
+      workflowId: context.workflowId,
+      workflowVersion: context.workflowVersion,
+      nodeId,
+    };
+    if (context.priority !== undefined) data.priority = context.priority;
+    return { data, attemptsMade: 0, jobId: nodeJobId(context.executionId, nodeId) };
+  }
+
+  /** Puts a node that ran inline into a job of its own (a retry, or a wait for a limit). */
+  async #requeue(
+    graph: CompiledWorkflow,
+    context: ExecutionJobContext,
+    nodeId: string,
+    options: { delay: number; attemptsMade: number },
+  ): Promise<void> {
+    await this.#deps.queues.addNodeJobs([
+      buildNodeJob(graph, context, nodeId, {
+        defaultRetryPolicy: this.#deps.config.defaultRetryPolicy,
+        tag: `inline${options.attemptsMade}`,
+        delay: Math.max(1, options.delay),
+        attemptOffset: options.attemptsMade,
+      }),
+    ]);
+  }
+
+  /** Whether a ready child may run in its parent's job: ordinary executors without a rate limit. */
+  #canInline(graph: CompiledWorkflow, nodeId: string): boolean {
+    if (!this.#deps.config.inlineChains) return false;
+    const type = getCompiledNode(graph, nodeId).type;
+    return (
+      !BUILT_IN_NODE_TYPES.includes(type) && this.#deps.registry.getRateLimit(type) === undefined
+    );
   }
 
   /**
@@ -271,10 +359,11 @@ export class NodePipeline {
       nodeId,
       { result, resolution: { kind: 'failed' }, error },
       {
-        job,
+        jobId: String(job.id),
         attempt: job.attemptsMade,
         inputData: undefined,
         durationMs: 0,
+        mayInline: false,
       },
     );
   }
@@ -355,7 +444,7 @@ export class NodePipeline {
 
   async #execute(
     graph: CompiledWorkflow,
-    job: Job<NodeJobData>,
+    data: NodeJobData,
     inputs: {
       inputData: unknown;
       parentResults: Record<string, ExecutionResult>;
@@ -364,7 +453,7 @@ export class NodePipeline {
     },
     attempt: number,
   ): Promise<ExecutionResult> {
-    const { executionId, workflowId, nodeId } = job.data;
+    const { executionId, workflowId, nodeId } = data;
     const node = getCompiledNode(graph, nodeId);
     if (node.type === 'delay') return successResult(inputs.inputData);
     const executor = this.#deps.registry.get(node.type);
@@ -458,8 +547,14 @@ export class NodePipeline {
     context: ExecutionJobContext,
     nodeId: string,
     outcome: Outcome,
-    info: { job: Job<NodeJobData>; attempt: number; inputData: unknown; durationMs: number },
-  ): Promise<void> {
+    info: {
+      jobId: string;
+      attempt: number;
+      inputData: unknown;
+      durationMs: number;
+      mayInline: boolean;
+    },
+  ): Promise<string | undefined> {
     const { store, events, queues } = this.#deps;
     const { executionId, workflowId } = context;
     const commit = await store.commitNodeOutcome({
@@ -503,7 +598,7 @@ export class NodePipeline {
           workflowId,
           workflowVersion: context.workflowVersion,
           nodeId,
-          jobId: info.job.id ?? '',
+          jobId: info.jobId,
           error: outcome.error?.message ?? 'failed',
           errorCode: WorkflowError.isInstance(outcome.error) ? outcome.error.code : undefined,
           attemptsMade: info.attempt,
@@ -514,7 +609,7 @@ export class NodePipeline {
         });
       }
     }
-    await this.#dispatch(graph, context, commit);
+    return this.#dispatch(graph, context, commit, info.mayInline);
   }
 
   /** Redelivery of a resolved node: re-derive what it made ready or skipped, and ensure it. */
@@ -523,7 +618,8 @@ export class NodePipeline {
     context: ExecutionJobContext,
     nodeId: string,
     stored: ExecutionResult,
-  ): Promise<void> {
+    mayInline: boolean,
+  ): Promise<string | undefined> {
     const children = graph.children.get(nodeId) ?? [];
     const commit = await this.#deps.store.commitNodeOutcome({
       executionId: context.executionId,
@@ -537,15 +633,19 @@ export class NodePipeline {
       ),
       totalNodes: graph.size,
     });
-    await this.#dispatch(graph, context, commit);
+    return this.#dispatch(graph, context, commit, mayInline);
   }
 
-  /** Enqueues ready children (one bulk call) and propagates skips, reporting completion or failure. */
+  /**
+   * Enqueues ready children (one bulk call) and propagates skips, reporting completion or failure.
+   * With `mayInline`, a lone ready child that can run inline is returned instead of enqueued.
+   */
   async #dispatch(
     graph: CompiledWorkflow,
     context: ExecutionJobContext,
     first: NodeOutcomeCommitResult,
-  ): Promise<void> {
+    mayInline = false,
+  ): Promise<string | undefined> {
     const { store, events } = this.#deps;
     const { executionId, workflowId } = context;
     const ready = [...first.ready];
@@ -567,6 +667,10 @@ export class NodePipeline {
       toSkip.push(...commit.skipped);
       outcomes.push(commit);
     }
+    const inline =
+      mayInline && ready.length === 1 && this.#canInline(graph, ready[0] as string)
+        ? ready.pop()
+        : undefined;
     await this.enqueueNodes(graph, context, ready);
     for (const outcome of outcomes) {
       if (outcome.transitioned === undefined) continue;
@@ -581,6 +685,7 @@ export class NodePipeline {
         });
       if (ended?.parentExecutionId !== undefined) await this.notifyParent(ended);
     }
+    return inline;
   }
 
   #edges(graph: CompiledWorkflow, nodeId: string, active: readonly string[]): EdgeCommit[] {

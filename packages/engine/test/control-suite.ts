@@ -260,6 +260,59 @@ export function defineControlSuite(target: EngineTarget): void {
       expect(done?.nodeResults.join?.success).toBe(true);
     });
 
+    it(`${target.name}: a chain's next node runs in the same job with exact attempts, retries and DLQ records`, async () => {
+      const attempts: Record<string, number[]> = {};
+      let flakyFailures = 1;
+      const registry = new NodeRegistry()
+        .register('ok', async (ctx) => successResult({ node: ctx.nodeId, input: ctx.inputData }))
+        .register('flaky', async (ctx) => {
+          (attempts[ctx.executionId] ??= []).push(ctx.attempt);
+          if (flakyFailures-- > 0) throw new Error('transient');
+          return successResult({ attempt: ctx.attempt, key: ctx.idempotencyKey });
+        })
+        .register('broken', async (ctx) => {
+          (attempts[ctx.executionId] ??= []).push(ctx.attempt);
+          throw new Error('always');
+        });
+      const retry = { maxAttempts: 3, backoff: { type: 'fixed' as const, delay: 20 } };
+      const once = { maxAttempts: 1, backoff: { type: 'fixed' as const, delay: 20 } };
+      const chain = (id: string, type: string, retryPolicy: typeof retry) => ({
+        id,
+        nodes: [
+          node('a', 'ok', ['b']),
+          { id: 'b', type, retryPolicy, outputs: ['c'] },
+          node('c', 'ok'),
+        ],
+      });
+      for (const inlineChains of [true, false]) {
+        flakyFailures = 1;
+        const { engine } = await setup(
+          registry,
+          [chain('retried', 'flaky', retry), chain('dead', 'broken', once)],
+          { config: { inlineChains } },
+        );
+        const retried = await engine.waitForExecution(await engine.enqueueWorkflow('retried', {}));
+        expect(retried.status).toBe('completed');
+        expect(attempts[retried.executionId]).toEqual([1, 2]);
+        expect(retried.nodeResults.b?.data).toEqual({
+          attempt: 2,
+          key: `${retried.executionId}:b`,
+        });
+        expect(retried.nodeResults.c?.data).toMatchObject({ node: 'c' });
+
+        const dead = await engine.waitForExecution(await engine.enqueueWorkflow('dead', {}));
+        expect(dead.status).toBe('failed');
+        expect(attempts[dead.executionId]).toEqual([1]); // one attempt, run once
+        const item = await until(async () =>
+          (await engine.getDLQItems()).some((entry) => entry.data.executionId === dead.executionId),
+        ).then(async () =>
+          (await engine.getDLQItems()).find((entry) => entry.data.executionId === dead.executionId),
+        );
+        expect(item?.data).toMatchObject({ nodeId: 'b', attemptsMade: 1 });
+        expect(engine.getConfig().inlineChains).toBe(inlineChains);
+      }
+    });
+
     it(`${target.name}: delay nodes take duration, durationSeconds, durationMinutes and until, and survive every worker stopping`, async () => {
       const registry = new NodeRegistry().register('echo', echo);
       const untilMs = Date.now() + 1_200;

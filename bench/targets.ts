@@ -1,0 +1,86 @@
+/**
+ * What the summary holds the sides to: the informative targets (each side against raw BullMQ on
+ * its own backend), and the side-against-side pairs of the PostgreSQL comparison.
+ */
+import {
+  type Comparison,
+  cpuPerNode,
+  findSide,
+  nodesPerSec,
+  percentile,
+  type Target,
+  type WorkloadRun,
+} from './report.ts';
+import { SIDE_SPECS, type SideKind } from './side.ts';
+
+/** The raw side each side's ratios are taken against: raw BullMQ on the same backend. */
+export function rawOf(kind: SideKind): SideKind {
+  return SIDE_SPECS[kind].queue === 'redis' ? 'raw' : 'raw-pg';
+}
+
+export function targetsOf(
+  workloads: readonly WorkloadRun[],
+  kinds: readonly SideKind[],
+  wide: { small: string; large: string },
+): Target[] {
+  const side = (id: string, kind: SideKind) => findSide(workloads, id, kind);
+  const per = (fn: (kind: SideKind) => number) =>
+    Object.fromEntries(kinds.map((k) => [k, fn(k)])) as Partial<Record<SideKind, number>>;
+  const rate = (id: string, kind: SideKind) => {
+    const run = side(id, kind);
+    return run ? nodesPerSec(run) : Number.NaN;
+  };
+  const cpu = (id: string, kind: SideKind) => {
+    const run = side(id, kind);
+    return run ? cpuPerNode(run).total : Number.NaN;
+  };
+  const p50 = (kind: SideKind) => percentile(side('latency', kind)?.latencies ?? [], 50);
+  const scale = (kind: SideKind) =>
+    (side(wide.large, kind)?.wallMs ?? Number.NaN) / (side(wide.small, kind)?.wallMs ?? Number.NaN);
+  return [
+    {
+      name: 'chain3 nodes/s, engine/raw  ≥ 0.60',
+      kind: 'min',
+      limit: 0.6,
+      values: per((k) => rate('chain3', k) / rate('chain3', rawOf(k))),
+    },
+    {
+      name: 'diamond nodes/s, engine/raw ≥ 0.60',
+      kind: 'min',
+      limit: 0.6,
+      values: per((k) => rate('diamond', k) / rate('diamond', rawOf(k))),
+    },
+    {
+      name: 'latency p50, engine/raw     ≤ 1.20',
+      kind: 'max',
+      limit: 1.2,
+      values: per((k) => p50(k) / p50(rawOf(k))),
+    },
+    {
+      name: 't(N=1000)/t(N=100)          ≤ 12',
+      kind: 'max',
+      limit: 12,
+      values: per(scale),
+    },
+    {
+      name: 'chain3 CPU/node, engine/raw ≤ 1.50',
+      kind: 'max',
+      limit: 1.5,
+      values: per((k) => cpu('chain3', k) / cpu('chain3', rawOf(k))),
+    },
+    {
+      name: 'diamond CPU/node, engine/raw ≤ 1.50',
+      kind: 'max',
+      limit: 1.5,
+      values: per((k) => cpu('diamond', k) / cpu('diamond', rawOf(k))),
+    },
+  ];
+}
+
+/** Side-against-side lines of the PostgreSQL comparison, for the sides this run has. */
+export const COMPARISONS: readonly Comparison[] = [
+  { name: 'pg store ÷ memory store (engine on Redis)', a: 'engine-pgstore', b: 'engine' },
+  { name: 'raw BullMQ: pg backend ÷ Redis backend', a: 'raw-pg', b: 'raw' },
+  { name: 'SPANE all-pg ÷ SPANE pg store on Redis', a: 'engine-pg', b: 'engine-pgstore' },
+  { name: 'SPANE all-pg ÷ SPANE traces=off on Redis', a: 'engine-pg', b: 'engine' },
+];
