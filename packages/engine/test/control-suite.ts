@@ -262,16 +262,19 @@ export function defineControlSuite(target: EngineTarget): void {
 
     it(`${target.name}: a chain's next node runs in the same job with exact attempts, retries and DLQ records`, async () => {
       const attempts: Record<string, number[]> = {};
+      const record = (executionId: string, attempt: number) => {
+        attempts[executionId] = [...(attempts[executionId] ?? []), attempt];
+      };
       let flakyFailures = 1;
       const registry = new NodeRegistry()
         .register('ok', async (ctx) => successResult({ node: ctx.nodeId, input: ctx.inputData }))
         .register('flaky', async (ctx) => {
-          (attempts[ctx.executionId] ??= []).push(ctx.attempt);
+          record(ctx.executionId, ctx.attempt);
           if (flakyFailures-- > 0) throw new Error('transient');
           return successResult({ attempt: ctx.attempt, key: ctx.idempotencyKey });
         })
         .register('broken', async (ctx) => {
-          (attempts[ctx.executionId] ??= []).push(ctx.attempt);
+          record(ctx.executionId, ctx.attempt);
           throw new Error('always');
         });
       const retry = { maxAttempts: 3, backoff: { type: 'fixed' as const, delay: 20 } };

@@ -30,7 +30,10 @@ export const delays: Scenario = {
     const id = await engine.enqueueWorkflow('reminder', { user: 'ada' });
     const done = await engine.waitForExecution(id);
     check(done.status === 'completed', 'the delayed workflow completes');
-    const { signup, remind } = done.nodeResults.remind?.data as { signup: number; remind: number };
+    const { signup, remind } = (done.nodeResults.remind?.data ?? {}) as {
+      signup: number;
+      remind: number;
+    };
     check(remind - signup >= 390, 'the two waits add up to at least 400 ms');
     return [
       `duration 200 ms + durationSeconds 0.2 + an "until" in the past → ${remind - signup} ms between signup and remind`,

@@ -24,7 +24,7 @@ export const enqueueOptions: Scenario = {
     const all = [urgent, later, once, ...bulk];
     for (const id of all) check((await engine.waitForExecution(id)).status === 'completed', id);
     const delayed = await engine.waitForExecution(later);
-    const at = (delayed.nodeResults.issue?.data as { at: number }).at;
+    const at = ((delayed.nodeResults.issue?.data ?? {}) as { at?: number }).at ?? 0;
     check(at - t0 >= 290, 'the delayed start waited');
     return [
       `priority 10, a 300 ms delayed start (ran after ${at - t0} ms), jobId twice → one execution, 2 in bulk: ${all.length} executions completed`,

@@ -37,7 +37,7 @@ export const subWorkflows: Scenario = {
     check(done.status === 'completed', 'the parent completes');
     const welcome = done.nodeResults['send-welcome'];
     check(
-      (welcome?.data as { emailId?: string }).emailId === 'msg-ada@example.com',
+      ((welcome?.data ?? {}) as { emailId?: string }).emailId === 'msg-ada@example.com',
       'the child output is mapped back',
     );
     return [
