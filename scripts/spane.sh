@@ -12,7 +12,8 @@
 #   3. `pnpm install --frozen-lockfile` when node_modules is missing or pnpm-lock.yaml changed since
 #   4. (test, setup) redis-server, via apt-get when it is missing and REDIS_URL is unset
 # TOOLS is $SPANE_TOOLS_DIR, default $HOME/.cache/spane-tools; $TOOLS/bin goes first on PATH.
-# PostgreSQL needs nothing here: the tests start the `embedded-postgres` binaries themselves.
+# PostgreSQL needs nothing here: the tests, the demo and the bench start the `embedded-postgres`
+# binaries themselves (tools/local-services).
 set -euo pipefail
 
 NODE_VERSION=24.21.0
