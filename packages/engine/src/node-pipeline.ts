@@ -1,31 +1,18 @@
 import {
   assembleNodeInput,
-  BUILT_IN_NODE_TYPES,
   type CompiledWorkflow,
   computeBackoffDelay,
-  type EdgeCommit,
-  ExecutionCancelledError,
   type ExecutionResult,
   type ExecutionState,
   type ExecutionStore,
-  findRunnableNodes,
-  findSkippableNodes,
   getCompiledNode,
-  isEdgeActive,
   isRetryableError,
   isTerminalStatus,
-  type NodeOutcomeCommitResult,
   type NodeRegistry,
-  type NodeResolution,
-  RateLimitError,
   resolveDelayDuration,
   resolveNodeEdges,
-  resolveNodeTimeout,
   resolveRetryPolicy,
-  skippedResult,
-  successResult,
   toError,
-  UnknownNodeTypeError,
   WorkflowError,
 } from '@spane/core';
 import {
@@ -39,12 +26,11 @@ import { DelayedError } from 'bullmq';
 import { CompositeNodes } from './composite-nodes.ts';
 import type { ResolvedEngineConfig } from './engine-config.ts';
 import type { EngineEvents } from './engine-events.ts';
-import { runAttempt } from './node-attempt.ts';
+import { ExecutorRunner } from './executor-runner.ts';
 import { buildNodeJob, type ExecutionJobContext } from './node-jobs.ts';
+import { type Outcome, OutcomeDispatcher } from './outcome-dispatcher.ts';
 import { readParentLink } from './parent-link.ts';
-import { checkInPayload } from './payload-claims.ts';
-import { CircuitBreakers } from './resilience/circuit-breakers.ts';
-import { createStoreNodeLogger } from './store-node-logger.ts';
+import type { CircuitBreakers } from './resilience/circuit-breakers.ts';
 import type { WorkflowCatalog } from './workflow-catalog.ts';
 
 /** What the node pipeline works with. */
@@ -76,8 +62,6 @@ interface NodeStep {
   token?: string | undefined;
 }
 
-type Outcome = { result: ExecutionResult; resolution: NodeResolution; error?: Error };
-
 /**
  * Runs node jobs: loads the node's inputs, runs its executor (or built-in), commits the outcome
  * atomically, and enqueues what became ready. A node that already has a result is never run again,
@@ -86,14 +70,13 @@ type Outcome = { result: ExecutionResult; resolution: NodeResolution; error?: Er
 export class NodePipeline {
   readonly #deps: NodePipelineDeps;
   readonly #composite: CompositeNodes;
-  /** Cancel switches of the executors running in this process, by execution. */
-  readonly #running = new Map<string, Set<AbortController>>();
-  /** Per node type, in this process. */
-  readonly breakers: CircuitBreakers;
+  readonly #runner: ExecutorRunner;
+  readonly #outcomes: OutcomeDispatcher;
 
   constructor(deps: NodePipelineDeps) {
     this.#deps = deps;
-    this.breakers = new CircuitBreakers({ registry: deps.registry });
+    this.#runner = new ExecutorRunner(deps);
+    this.#outcomes = new OutcomeDispatcher(deps);
     this.#composite = new CompositeNodes({
       store: deps.store,
       catalog: deps.catalog,
@@ -117,14 +100,6 @@ export class NodePipeline {
         );
       },
     });
-  }
-
-  /** Aborts the signal of every executor of the execution running in this process. */
-  abortExecution(executionId: string): void {
-    const controllers = this.#running.get(executionId);
-    if (!controllers) return;
-    for (const controller of controllers)
-      controller.abort(new ExecutionCancelledError(executionId));
   }
 
   /**
@@ -163,10 +138,12 @@ export class NodePipeline {
 
     const existing = execution.nodeResults[nodeId];
     if (existing !== undefined) {
-      const next = await this.#ensure(graph, context, nodeId, existing, mayInline);
+      // Redelivered: what it made ready goes (back) to the queue, where job ids de-duplicate, rather
+      // than inline, where a job that was already enqueued would run alongside.
+      await this.#outcomes.ensure(graph, context, nodeId, existing);
       // A lost report to a parent (a crash right after the last commit) is sent again.
       if (isTerminalStatus(execution.status)) await this.notifyParent(execution);
-      return next === undefined ? undefined : this.#inlineStep(context, next);
+      return undefined;
     }
     // A child's report is taken while paused: the child already ran, nothing new starts.
     const continuation = step.data.childExecutionId;
@@ -217,9 +194,9 @@ export class NodePipeline {
         }
         if (result === undefined) return undefined; // children still running; they report back
       } else {
-        await this.#admit(node.type, executionId);
+        await this.#runner.admit(node.type, executionId);
         this.#deps.events.emit('node:started', { executionId, workflowId, nodeId, attempt });
-        result = await this.#execute(
+        result = await this.#runner.run(
           graph,
           step.data,
           {
@@ -287,7 +264,7 @@ export class NodePipeline {
       };
     }
     if (!outcome.error) this.#recordSpan(context, nodeId, attempt, started);
-    const next = await this.#finish(graph, context, nodeId, outcome, {
+    const next = await this.#outcomes.finish(graph, context, nodeId, outcome, {
       jobId: step.jobId,
       attempt,
       inputData,
@@ -326,15 +303,6 @@ export class NodePipeline {
     ]);
   }
 
-  /** Whether a ready child may run in its parent's job: ordinary executors without a rate limit. */
-  #canInline(graph: CompiledWorkflow, nodeId: string): boolean {
-    if (!this.#deps.config.inlineChains) return false;
-    const type = getCompiledNode(graph, nodeId).type;
-    return (
-      !BUILT_IN_NODE_TYPES.includes(type) && this.#deps.registry.getRateLimit(type) === undefined
-    );
-  }
-
   /**
    * Records a node's final failure when its job failed outside the pipeline (a stalled job past its
    * limit, a store outage through every attempt).
@@ -353,7 +321,7 @@ export class NodePipeline {
       error: error.message,
       metadata: { attempts: job.attemptsMade },
     };
-    await this.#finish(
+    await this.#outcomes.finish(
       graph,
       context,
       nodeId,
@@ -366,165 +334,6 @@ export class NodePipeline {
         mayInline: false,
       },
     );
-  }
-
-  /**
-   * Continues an execution from its stored results (a DLQ retry, a replay): skips what can no
-   * longer run, and enqueues what can, under `tag` so finished jobs' ids are not reused.
-   */
-  async continueFrom(
-    graph: CompiledWorkflow,
-    context: ExecutionJobContext,
-    nodeResults: Readonly<Record<string, ExecutionResult>>,
-    tag: string,
-  ): Promise<void> {
-    await this.enqueueNodes(graph, context, findRunnableNodes(graph, nodeResults), tag);
-    const skippable = findSkippableNodes(graph, nodeResults);
-    if (skippable.length > 0) {
-      await this.#dispatch(graph, context, {
-        firstWrite: false,
-        ready: [],
-        skipped: skippable,
-        held: [],
-        status: 'running',
-      });
-    }
-  }
-
-  /**
-   * Stores a result copied from another execution (a replay reuses what it does not re-run),
-   * counting its edges as a real completion would, without enqueueing anything.
-   */
-  async copyResult(
-    graph: CompiledWorkflow,
-    executionId: string,
-    nodeId: string,
-    result: ExecutionResult,
-  ): Promise<void> {
-    const children = graph.children.get(nodeId) ?? [];
-    await this.#deps.store.commitNodeOutcome({
-      executionId,
-      nodeId,
-      result,
-      resolution: 'resolved',
-      edges: this.#edges(
-        graph,
-        nodeId,
-        children.filter((child) => isEdgeActive(result, child)),
-      ),
-      totalNodes: graph.size,
-    });
-  }
-
-  /** Enqueues the given nodes of an execution (entry nodes at start, held nodes at resume). */
-  async enqueueNodes(
-    graph: CompiledWorkflow,
-    context: ExecutionJobContext,
-    nodeIds: readonly string[],
-    tag?: string,
-  ): Promise<void> {
-    if (nodeIds.length === 0) return;
-    const defaultRetryPolicy = this.#deps.config.defaultRetryPolicy;
-    await this.#deps.queues.addNodeJobs(
-      nodeIds.map((id) => buildNodeJob(graph, context, id, { defaultRetryPolicy, tag })),
-    );
-  }
-
-  /** Takes a start of the node type's rate limit, across every process; throws when none is left. */
-  async #admit(type: string, executionId: string): Promise<void> {
-    const limit = this.#deps.registry.getRateLimit(type);
-    if (!limit) return;
-    const decision = await this.#deps
-      .rateLimiter()
-      .tryAcquire(`${this.#deps.config.prefix}:${type}`, limit);
-    if (!decision.allowed) {
-      throw new RateLimitError(type, Math.max(1, Math.ceil(decision.retryAfterMs)), executionId);
-    }
-  }
-
-  async #execute(
-    graph: CompiledWorkflow,
-    data: NodeJobData,
-    inputs: {
-      inputData: unknown;
-      parentResults: Record<string, ExecutionResult>;
-      depth: number;
-      parentExecutionId: string | undefined;
-    },
-    attempt: number,
-  ): Promise<ExecutionResult> {
-    const { executionId, workflowId, nodeId } = data;
-    const node = getCompiledNode(graph, nodeId);
-    if (node.type === 'delay') return successResult(inputs.inputData);
-    const executor = this.#deps.registry.get(node.type);
-    if (!executor) throw new UnknownNodeTypeError(node.type, { nodeId, workflowId });
-    const logger = createStoreNodeLogger(this.#deps.store, { executionId, nodeId }, (error) =>
-      this.#deps.events.emit('error', { error: toError(error), context: 'node logger' }),
-    );
-    const cancel = new AbortController();
-    let controllers = this.#running.get(executionId);
-    if (!controllers) {
-      controllers = new Set();
-      this.#running.set(executionId, controllers);
-    }
-    controllers.add(cancel);
-    try {
-      return await this.breakers.execute(
-        { type: node.type, config: node.circuitBreaker, nodeId, executionId, workflowId },
-        () =>
-          runAttempt({
-            executor,
-            timeoutMs: resolveNodeTimeout(node),
-            cancelSignal: cancel.signal,
-            context: {
-              workflowId,
-              executionId,
-              nodeId,
-              inputData: inputs.inputData,
-              nodeConfig: { ...(node.config ?? {}) },
-              previousResults: inputs.parentResults,
-              parentExecutionId: inputs.parentExecutionId,
-              depth: inputs.depth,
-              attempt,
-              idempotencyKey: `${executionId}:${nodeId}`,
-              logger,
-            },
-          }),
-      );
-    } catch (error) {
-      if (cancel.signal.aborted) throw new ExecutionCancelledError(executionId, nodeId);
-      throw error;
-    } finally {
-      controllers.delete(cancel);
-      if (controllers.size === 0) this.#running.delete(executionId);
-    }
-  }
-
-  /**
-   * Tells a child execution's parent that it ended: a continuation job of the parent node, whose id
-   * names the child, so a repeated report is one job.
-   */
-  async notifyParent(child: Pick<ExecutionState, 'executionId' | 'metadata'>): Promise<void> {
-    const link = readParentLink(child.metadata);
-    if (!link) return;
-    const { graph } = await this.#deps.catalog.version(link.workflowId, link.workflowVersion);
-    await this.#deps.queues.addNodeJobs([
-      buildNodeJob(
-        graph,
-        {
-          executionId: link.executionId,
-          workflowId: link.workflowId,
-          workflowVersion: link.workflowVersion,
-          priority: link.priority,
-        },
-        link.nodeId,
-        {
-          defaultRetryPolicy: this.#deps.config.defaultRetryPolicy,
-          tag: `done.${child.executionId}`,
-          childExecutionId: child.executionId,
-        },
-      ),
-    ]);
   }
 
   async #scheduleDelay(
@@ -542,161 +351,50 @@ export class NodePipeline {
     await this.#deps.queues.addNodeJobs([job]);
   }
 
-  async #finish(
+  /** Circuit-breaker state of this process. */
+  get breakers(): CircuitBreakers {
+    return this.#runner.breakers;
+  }
+
+  /** Aborts the signal of every executor of the execution running in this process. */
+  abortExecution(executionId: string): void {
+    this.#runner.abortExecution(executionId);
+  }
+
+  /** Enqueues the given nodes of an execution (entry nodes at start, held nodes at resume). */
+  enqueueNodes(
     graph: CompiledWorkflow,
     context: ExecutionJobContext,
+    nodeIds: readonly string[],
+    tag?: string,
+  ): Promise<void> {
+    return this.#outcomes.enqueueNodes(graph, context, nodeIds, tag);
+  }
+
+  /** Continues an execution from its stored results (a DLQ retry, a replay). */
+  continueFrom(
+    graph: CompiledWorkflow,
+    context: ExecutionJobContext,
+    nodeResults: Readonly<Record<string, ExecutionResult>>,
+    tag: string,
+  ): Promise<void> {
+    return this.#outcomes.continueFrom(graph, context, nodeResults, tag);
+  }
+
+  /** Stores a result copied from another execution (a replay's reused results). */
+  copyResult(
+    graph: CompiledWorkflow,
+    executionId: string,
     nodeId: string,
-    outcome: Outcome,
-    info: {
-      jobId: string;
-      attempt: number;
-      inputData: unknown;
-      durationMs: number;
-      mayInline: boolean;
-    },
-  ): Promise<string | undefined> {
-    const { store, events, queues } = this.#deps;
-    const { executionId, workflowId } = context;
-    const commit = await store.commitNodeOutcome({
-      executionId,
-      nodeId,
-      result: outcome.result,
-      resolution: outcome.resolution.kind,
-      edges:
-        outcome.resolution.kind === 'resolved'
-          ? this.#edges(graph, nodeId, outcome.resolution.active)
-          : [],
-      totalNodes: graph.size,
-      error: outcome.error ? `Node "${nodeId}" failed: ${outcome.error.message}` : undefined,
-    });
-    if (commit.firstWrite) {
-      if (outcome.error) {
-        events.emit('node:failed', {
-          executionId,
-          workflowId,
-          nodeId,
-          error: outcome.error.message,
-          final: true,
-        });
-      } else {
-        events.emit('node:completed', {
-          executionId,
-          workflowId,
-          nodeId,
-          durationMs: info.durationMs,
-        });
-      }
-      if (outcome.resolution.kind === 'failed') {
-        const input = await checkInPayload({
-          store,
-          executionId,
-          value: info.inputData,
-          threshold: this.#deps.config.payloadThreshold,
-        });
-        await queues.addDeadLetter({
-          executionId,
-          workflowId,
-          workflowVersion: context.workflowVersion,
-          nodeId,
-          jobId: info.jobId,
-          error: outcome.error?.message ?? 'failed',
-          errorCode: WorkflowError.isInstance(outcome.error) ? outcome.error.code : undefined,
-          attemptsMade: info.attempt,
-          failedAt: new Date().toISOString(),
-          ...('reference' in input
-            ? { inputDataRef: input.reference }
-            : { inputData: input.value }),
-        });
-      }
-    }
-    return this.#dispatch(graph, context, commit, info.mayInline);
+    result: ExecutionResult,
+  ): Promise<void> {
+    return this.#outcomes.copyResult(graph, executionId, nodeId, result);
   }
 
-  /** Redelivery of a resolved node: re-derive what it made ready or skipped, and ensure it. */
-  async #ensure(
-    graph: CompiledWorkflow,
-    context: ExecutionJobContext,
-    nodeId: string,
-    stored: ExecutionResult,
-    mayInline: boolean,
-  ): Promise<string | undefined> {
-    const children = graph.children.get(nodeId) ?? [];
-    const commit = await this.#deps.store.commitNodeOutcome({
-      executionId: context.executionId,
-      nodeId,
-      result: stored,
-      resolution: 'resolved',
-      edges: this.#edges(
-        graph,
-        nodeId,
-        children.filter((child) => isEdgeActive(stored, child)),
-      ),
-      totalNodes: graph.size,
-    });
-    return this.#dispatch(graph, context, commit, mayInline);
+  /** Tells a child execution's parent that it ended. */
+  notifyParent(child: Pick<ExecutionState, 'executionId' | 'metadata'>): Promise<void> {
+    return this.#outcomes.notifyParent(child);
   }
-
-  /**
-   * Enqueues ready children (one bulk call) and propagates skips, reporting completion or failure.
-   * With `mayInline`, a lone ready child that can run inline is returned instead of enqueued.
-   */
-  async #dispatch(
-    graph: CompiledWorkflow,
-    context: ExecutionJobContext,
-    first: NodeOutcomeCommitResult,
-    mayInline = false,
-  ): Promise<string | undefined> {
-    const { store, events } = this.#deps;
-    const { executionId, workflowId } = context;
-    const ready = [...first.ready];
-    const toSkip = [...first.skipped];
-    const outcomes = [first];
-    while (toSkip.length > 0) {
-      const skipped = toSkip.shift() as string;
-      const commit = await store.commitNodeOutcome({
-        executionId,
-        nodeId: skipped,
-        result: skippedResult(),
-        resolution: 'resolved',
-        edges: this.#edges(graph, skipped, []),
-        totalNodes: graph.size,
-      });
-      if (commit.firstWrite)
-        events.emit('node:skipped', { executionId, workflowId, nodeId: skipped });
-      ready.push(...commit.ready);
-      toSkip.push(...commit.skipped);
-      outcomes.push(commit);
-    }
-    const inline =
-      mayInline && ready.length === 1 && this.#canInline(graph, ready[0] as string)
-        ? ready.pop()
-        : undefined;
-    await this.enqueueNodes(graph, context, ready);
-    for (const outcome of outcomes) {
-      if (outcome.transitioned === undefined) continue;
-      const ended = await store.getExecution(executionId, { nodeIds: [] });
-      if (outcome.transitioned === 'completed')
-        events.emit('execution:completed', { executionId, workflowId });
-      else
-        events.emit('execution:failed', {
-          executionId,
-          workflowId,
-          error: ended?.error ?? 'failed',
-        });
-      if (ended?.parentExecutionId !== undefined) await this.notifyParent(ended);
-    }
-    return inline;
-  }
-
-  #edges(graph: CompiledWorkflow, nodeId: string, active: readonly string[]): EdgeCommit[] {
-    const activeSet = new Set(active);
-    return (graph.children.get(nodeId) ?? []).map((child) => ({
-      child,
-      active: activeSet.has(child),
-      parentCount: graph.parents.get(child)?.length ?? 0,
-    }));
-  }
-
   #recordSpan(
     context: ExecutionJobContext,
     nodeId: string,

@@ -1,0 +1,303 @@
+import {
+  BUILT_IN_NODE_TYPES,
+  type CompiledWorkflow,
+  type EdgeCommit,
+  type ExecutionResult,
+  type ExecutionState,
+  type ExecutionStore,
+  findRunnableNodes,
+  findSkippableNodes,
+  getCompiledNode,
+  isEdgeActive,
+  type NodeOutcomeCommitResult,
+  type NodeRegistry,
+  type NodeResolution,
+  skippedResult,
+  WorkflowError,
+} from '@spane/core';
+import type { WorkflowQueues } from '@spane/queue';
+import type { ResolvedEngineConfig } from './engine-config.ts';
+import type { EngineEvents } from './engine-events.ts';
+import { buildNodeJob, type ExecutionJobContext } from './node-jobs.ts';
+import { readParentLink } from './parent-link.ts';
+import { checkInPayload } from './payload-claims.ts';
+import type { WorkflowCatalog } from './workflow-catalog.ts';
+
+/** What {@link OutcomeDispatcher} needs. */
+export interface OutcomeDispatcherDeps {
+  store: ExecutionStore;
+  registry: NodeRegistry;
+  catalog: WorkflowCatalog;
+  queues: WorkflowQueues;
+  events: EngineEvents;
+  config: ResolvedEngineConfig;
+}
+
+/** A node's outcome: its result, how its edges resolve, and the error when it failed. */
+export type Outcome = { result: ExecutionResult; resolution: NodeResolution; error?: Error };
+
+/**
+ * Commits node outcomes and acts on what they decide: enqueues ready children in one bulk call,
+ * propagates skips, reports completion or failure (and to a parent execution), and records final
+ * failures in the dead-letter queue. Also the recovery paths' entry points (continue, copy).
+ */
+export class OutcomeDispatcher {
+  readonly #deps: OutcomeDispatcherDeps;
+
+  constructor(deps: OutcomeDispatcherDeps) {
+    this.#deps = deps;
+  }
+
+  /** Enqueues the given nodes of an execution (entry nodes at start, held nodes at resume). */
+  async enqueueNodes(
+    graph: CompiledWorkflow,
+    context: ExecutionJobContext,
+    nodeIds: readonly string[],
+    tag?: string,
+  ): Promise<void> {
+    if (nodeIds.length === 0) return;
+    const defaultRetryPolicy = this.#deps.config.defaultRetryPolicy;
+    await this.#deps.queues.addNodeJobs(
+      nodeIds.map((id) => buildNodeJob(graph, context, id, { defaultRetryPolicy, tag })),
+    );
+  }
+
+  /**
+   * Continues an execution from its stored results (a DLQ retry, a replay): skips what can no
+   * longer run, and enqueues what can, under `tag` so finished jobs' ids are not reused.
+   */
+  async continueFrom(
+    graph: CompiledWorkflow,
+    context: ExecutionJobContext,
+    nodeResults: Readonly<Record<string, ExecutionResult>>,
+    tag: string,
+  ): Promise<void> {
+    await this.enqueueNodes(graph, context, findRunnableNodes(graph, nodeResults), tag);
+    const skippable = findSkippableNodes(graph, nodeResults);
+    if (skippable.length > 0) {
+      await this.#dispatch(graph, context, {
+        firstWrite: false,
+        ready: [],
+        skipped: skippable,
+        held: [],
+        status: 'running',
+      });
+    }
+  }
+
+  /**
+   * Stores a result copied from another execution (a replay reuses what it does not re-run),
+   * counting its edges as a real completion would, without enqueueing anything.
+   */
+  async copyResult(
+    graph: CompiledWorkflow,
+    executionId: string,
+    nodeId: string,
+    result: ExecutionResult,
+  ): Promise<void> {
+    const children = graph.children.get(nodeId) ?? [];
+    await this.#deps.store.commitNodeOutcome({
+      executionId,
+      nodeId,
+      result,
+      resolution: 'resolved',
+      edges: this.#edges(
+        graph,
+        nodeId,
+        children.filter((child) => isEdgeActive(result, child)),
+      ),
+      totalNodes: graph.size,
+    });
+  }
+
+  /**
+   * Tells a child execution's parent that it ended: a continuation job of the parent node, whose id
+   * names the child, so a repeated report is one job.
+   */
+  async notifyParent(child: Pick<ExecutionState, 'executionId' | 'metadata'>): Promise<void> {
+    const link = readParentLink(child.metadata);
+    if (!link) return;
+    const { graph } = await this.#deps.catalog.version(link.workflowId, link.workflowVersion);
+    await this.#deps.queues.addNodeJobs([
+      buildNodeJob(
+        graph,
+        {
+          executionId: link.executionId,
+          workflowId: link.workflowId,
+          workflowVersion: link.workflowVersion,
+          priority: link.priority,
+        },
+        link.nodeId,
+        {
+          defaultRetryPolicy: this.#deps.config.defaultRetryPolicy,
+          tag: `done.${child.executionId}`,
+          childExecutionId: child.executionId,
+        },
+      ),
+    ]);
+  }
+
+  /** Commits a node's outcome; returns the lone ready child to run inline, when allowed. */
+  async finish(
+    graph: CompiledWorkflow,
+    context: ExecutionJobContext,
+    nodeId: string,
+    outcome: Outcome,
+    info: {
+      jobId: string;
+      attempt: number;
+      inputData: unknown;
+      durationMs: number;
+      mayInline: boolean;
+    },
+  ): Promise<string | undefined> {
+    const { store, events, queues } = this.#deps;
+    const { executionId, workflowId } = context;
+    const commit = await store.commitNodeOutcome({
+      executionId,
+      nodeId,
+      result: outcome.result,
+      resolution: outcome.resolution.kind,
+      edges:
+        outcome.resolution.kind === 'resolved'
+          ? this.#edges(graph, nodeId, outcome.resolution.active)
+          : [],
+      totalNodes: graph.size,
+      error: outcome.error ? `Node "${nodeId}" failed: ${outcome.error.message}` : undefined,
+    });
+    if (commit.firstWrite) {
+      if (outcome.error) {
+        events.emit('node:failed', {
+          executionId,
+          workflowId,
+          nodeId,
+          error: outcome.error.message,
+          final: true,
+        });
+      } else {
+        events.emit('node:completed', {
+          executionId,
+          workflowId,
+          nodeId,
+          durationMs: info.durationMs,
+        });
+      }
+      if (outcome.resolution.kind === 'failed') {
+        const input = await checkInPayload({
+          store,
+          executionId,
+          value: info.inputData,
+          threshold: this.#deps.config.payloadThreshold,
+        });
+        await queues.addDeadLetter({
+          executionId,
+          workflowId,
+          workflowVersion: context.workflowVersion,
+          nodeId,
+          jobId: info.jobId,
+          error: outcome.error?.message ?? 'failed',
+          errorCode: WorkflowError.isInstance(outcome.error) ? outcome.error.code : undefined,
+          attemptsMade: info.attempt,
+          failedAt: new Date().toISOString(),
+          ...('reference' in input
+            ? { inputDataRef: input.reference }
+            : { inputData: input.value }),
+        });
+      }
+    }
+    return this.#dispatch(graph, context, commit, info.mayInline);
+  }
+
+  /** Redelivery of a resolved node: re-derive what it made ready or skipped, and ensure it. */
+  async ensure(
+    graph: CompiledWorkflow,
+    context: ExecutionJobContext,
+    nodeId: string,
+    stored: ExecutionResult,
+  ): Promise<void> {
+    const children = graph.children.get(nodeId) ?? [];
+    const commit = await this.#deps.store.commitNodeOutcome({
+      executionId: context.executionId,
+      nodeId,
+      result: stored,
+      resolution: 'resolved',
+      edges: this.#edges(
+        graph,
+        nodeId,
+        children.filter((child) => isEdgeActive(stored, child)),
+      ),
+      totalNodes: graph.size,
+    });
+    await this.#dispatch(graph, context, commit);
+  }
+
+  /**
+   * Enqueues ready children (one bulk call) and propagates skips, reporting completion or failure.
+   * With `mayInline`, a lone ready child that can run inline is returned instead of enqueued.
+   */
+  async #dispatch(
+    graph: CompiledWorkflow,
+    context: ExecutionJobContext,
+    first: NodeOutcomeCommitResult,
+    mayInline = false,
+  ): Promise<string | undefined> {
+    const { store, events } = this.#deps;
+    const { executionId, workflowId } = context;
+    const ready = [...first.ready];
+    const toSkip = [...first.skipped];
+    const outcomes = [first];
+    while (toSkip.length > 0) {
+      const skipped = toSkip.shift() as string;
+      const commit = await store.commitNodeOutcome({
+        executionId,
+        nodeId: skipped,
+        result: skippedResult(),
+        resolution: 'resolved',
+        edges: this.#edges(graph, skipped, []),
+        totalNodes: graph.size,
+      });
+      if (commit.firstWrite)
+        events.emit('node:skipped', { executionId, workflowId, nodeId: skipped });
+      ready.push(...commit.ready);
+      toSkip.push(...commit.skipped);
+      outcomes.push(commit);
+    }
+    const inline =
+      mayInline && ready.length === 1 && this.#canInline(graph, ready[0] as string)
+        ? ready.pop()
+        : undefined;
+    await this.enqueueNodes(graph, context, ready);
+    for (const outcome of outcomes) {
+      if (outcome.transitioned === undefined) continue;
+      const ended = await store.getExecution(executionId, { nodeIds: [] });
+      if (outcome.transitioned === 'completed')
+        events.emit('execution:completed', { executionId, workflowId });
+      else
+        events.emit('execution:failed', {
+          executionId,
+          workflowId,
+          error: ended?.error ?? 'failed',
+        });
+      if (ended?.parentExecutionId !== undefined) await this.notifyParent(ended);
+    }
+    return inline;
+  }
+
+  /** Whether a ready child may run in its parent's job: ordinary executors without a rate limit. */
+  #canInline(graph: CompiledWorkflow, nodeId: string): boolean {
+    if (!this.#deps.config.inlineChains) return false;
+    const type = getCompiledNode(graph, nodeId).type;
+    return (
+      !BUILT_IN_NODE_TYPES.includes(type) && this.#deps.registry.getRateLimit(type) === undefined
+    );
+  }
+
+  #edges(graph: CompiledWorkflow, nodeId: string, active: readonly string[]): EdgeCommit[] {
+    const activeSet = new Set(active);
+    return (graph.children.get(nodeId) ?? []).map((child) => ({
+      child,
+      active: activeSet.has(child),
+      parentCount: graph.parents.get(child)?.length ?? 0,
+    }));
+  }
+}
