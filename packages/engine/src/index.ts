@@ -1,8 +1,18 @@
 /**
  * `@spane/engine`: the `WorkflowEngine`, a thin composition of a node registry, a store and BullMQ
- * queues that runs DAG workflows with retries, branching, delays and a dead-letter queue.
+ * queues (on Redis or PostgreSQL) that runs DAG workflows with retries, branching, delays,
+ * sub-workflows and `map`, pause/resume/cancel, replay, rate limits, circuit breakers and a
+ * dead-letter queue. The distributed lock is re-exported from `@spane/queue` for one-import use.
  * @module
  */
+export {
+  createLockBackend,
+  DistributedLock,
+  type LockBackend,
+  type LockOptions,
+  LockPresets,
+  type QueueConnection,
+} from '@spane/queue';
 export {
   type EngineConfig,
   type ResolvedEngineConfig,
