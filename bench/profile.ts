@@ -3,9 +3,10 @@
  *
  *   node --conditions=@spane/source --cpu-prof --cpu-prof-dir=/tmp/prof bench/profile.ts engine chain3 10
  *
- * Arguments: side (raw | raw-single | engine | engine-default), workload (chain3 | diamond | wide1000
+ * Arguments: side (raw | raw-single | engine | engine-default | engine-pg: the Postgres store), workload (chain3 | diamond | wide1000
  * | latency: 200 single chain3 executions one at a time), rounds.
  */
+import { startBenchPostgres } from './postgres-server.ts';
 import { RawBullmqSide } from './raw-bullmq.ts';
 import { startBenchRedis } from './redis-server.ts';
 import { chainShape, fanShape } from './shapes.ts';
@@ -22,6 +23,7 @@ const shapes = {
 const chosen = shapes[workload as keyof typeof shapes];
 if (!chosen) throw new Error(`unknown workload ${workload}`);
 const redis = await startBenchRedis();
+const postgres = kind === 'engine-pg' ? await startBenchPostgres() : undefined;
 const prefix = `prof-${Date.now()}`;
 const side: Side = kind.startsWith('raw')
   ? new RawBullmqSide({
@@ -37,7 +39,10 @@ const side: Side = kind.startsWith('raw')
       prefix,
       shapes: [chosen.shape],
       concurrency: 50,
-      config: kind === 'engine' ? { traces: false } : {},
+      config: kind === 'engine-default' ? {} : { traces: false },
+      ...(postgres
+        ? { store: { kind: 'postgres' as const, url: postgres.url, schema: 'prof', poolSize: 20 } }
+        : {}),
     });
 try {
   await side.start();
@@ -58,5 +63,6 @@ try {
 } finally {
   await side.close();
   await redis.stop();
+  await postgres?.stop();
 }
 process.exit(0);

@@ -223,7 +223,7 @@ describe('postgres: cost of a commit', () => {
     return statements - before;
   }
 
-  it('uses five statements (BEGIN, lock, read, write, COMMIT) however large the workflow', async () => {
+  it('uses two statements (read, guarded write) however large the workflow, one when nothing changes', async () => {
     const small = await newExecution();
     const large = await newExecution();
     // 2,000 nodes already resolved in the large execution.
@@ -234,11 +234,40 @@ describe('postgres: cost of a commit', () => {
     }));
     await store.db.insertInto('node_results').values(rows).execute();
 
-    expect(await statementsOf(resolved(small.executionId, 'a', ['b', 'c']))).toBe(5);
-    expect(await statementsOf(resolved(large.executionId, 'a', ['b', 'c']))).toBe(5);
+    expect(await statementsOf(resolved(small.executionId, 'a', ['b', 'c']))).toBe(2);
+    expect(await statementsOf(resolved(large.executionId, 'a', ['b', 'c']))).toBe(2);
     const wide = Array.from({ length: 300 }, (_, i) => `child-${i}`);
     const fanOut = await counted.commitNodeOutcome(resolved(large.executionId, 'fan', wide));
     expect(fanOut.ready).toHaveLength(300);
-    expect(await statementsOf(resolved(large.executionId, 'fan', wide))).toBe(4); // repeat: no write
+    expect(await statementsOf(resolved(large.executionId, 'fan', wide))).toBe(1); // repeat: no write
+  });
+
+  it('falls back to the locked commit when another writer moves the execution in between', async () => {
+    const { executionId } = await newExecution();
+    const other = new pg.Client({ connectionString: databaseUrl() });
+    await other.connect();
+    try {
+      // Another writer holds the row and bumps the version, uncommitted: the commit reads the old
+      // version, and its guarded write waits for this transaction.
+      await other.query('BEGIN');
+      await other.query(
+        `UPDATE "${store.schema}".executions SET version = version + 1 WHERE id = $1`,
+        [executionId],
+      );
+      const before = statements;
+      const pending = counted.commitNodeOutcome(resolved(executionId, 'a', ['b']));
+      while (statements - before < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await other.query('COMMIT');
+      const outcome = await pending;
+      expect(outcome).toMatchObject({ firstWrite: true, ready: ['b'] });
+      expect(statements - before).toBe(2 + 5); // the optimistic try, then BEGIN, lock, read, write, COMMIT
+      const state = await store.getExecution(executionId);
+      expect(state?.nodeResults.a?.data).toBe('a');
+      expect(state?.resolvedCount).toBe(1);
+    } finally {
+      await other.query('ROLLBACK').catch(() => undefined);
+      await other.end();
+    }
   });
 });

@@ -1,0 +1,184 @@
+import {
+  decideNodeOutcome,
+  ExecutionNotFoundError,
+  type ExecutionStatus,
+  type NodeOutcomeCommit,
+  type NodeOutcomeCommitResult,
+  type NodeProgress,
+  type OutcomeDecision,
+  type OutcomeSnapshot,
+} from '@spane/core';
+import { type Kysely, sql } from 'kysely';
+import type { Database } from './database.ts';
+
+const SERIALIZATION_FAILURE = '40001';
+
+const ZERO: NodeProgress = { resolvedParents: 0, activeParents: 0 };
+
+/** A row of the snapshot query's `nodes` array: id, resolved parents, active parents, has result. */
+type NodeTuple = [string, number, number, boolean];
+
+/**
+ * Reads, in one statement (one snapshot) and without a lock, what `decideNodeOutcome` needs plus
+ * the execution's version. `undefined` for an unknown execution.
+ */
+async function readSnapshot(
+  db: Kysely<Database>,
+  commit: NodeOutcomeCommit,
+): Promise<{ snapshot: OutcomeSnapshot; version: number } | undefined> {
+  const nodeIds = [commit.nodeId, ...commit.edges.map((edge) => edge.child)];
+  const row = await db
+    .selectFrom('executions')
+    .select(['status', 'resolved_count', 'version'])
+    .select((eb) =>
+      eb
+        .selectFrom('node_results')
+        .select(
+          sql<
+            NodeTuple[]
+          >`coalesce(jsonb_agg(jsonb_build_array(node_results.node_id, node_results.resolved_parents, node_results.active_parents, node_results.result is not null)), '[]'::jsonb)`.as(
+            'nodes',
+          ),
+        )
+        .whereRef('node_results.execution_id', '=', 'executions.id')
+        .where('node_results.node_id', '=', (inner) => inner.fn.any(inner.val(nodeIds)))
+        .as('nodes'),
+    )
+    .where('id', '=', commit.executionId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const nodes = new Map((row.nodes ?? []).map((tuple) => [tuple[0], tuple]));
+  return {
+    version: row.version,
+    snapshot: {
+      status: row.status as ExecutionStatus,
+      resolvedCount: row.resolved_count,
+      hasResult: (id) => nodes.get(id)?.[3] ?? false,
+      progress: (id) => {
+        const tuple = nodes.get(id);
+        return tuple === undefined ? ZERO : { resolvedParents: tuple[1], activeParents: tuple[2] };
+      },
+    },
+  };
+}
+
+/** Whether a decision changes anything in the database. */
+function writesSomething(decision: OutcomeDecision): boolean {
+  return (
+    decision.writeResult ||
+    decision.progress.size > 0 ||
+    decision.hold.length > 0 ||
+    decision.transitioned !== undefined
+  );
+}
+
+/**
+ * Applies a decision in one statement whose first step bumps the execution's version only if it is
+ * still `version`; every other write selects from that step, so either all happen or none (when
+ * another writer got there first). Returns whether they happened.
+ */
+async function applyIfUnchanged(
+  db: Kysely<Database>,
+  commit: NodeOutcomeCommit,
+  decision: OutcomeDecision,
+  resultJson: string,
+  version: number,
+): Promise<boolean> {
+  const executionId = commit.executionId;
+  const guard = db
+    .updateTable('executions')
+    .set((eb) => ({
+      resolved_count: decision.resolvedCount,
+      status: decision.status,
+      version: eb('version', '+', 1),
+      updated_at: sql`now()`,
+    }))
+    .$if(decision.transitioned !== undefined, (qb) => qb.set({ completed_at: sql`now()` }))
+    .$if(decision.transitioned === 'failed' && commit.error !== undefined, (qb) =>
+      qb.set({ error: commit.error ?? null }),
+    )
+    .where('id', '=', executionId)
+    .where('version', '=', version)
+    .returning('id');
+  const writes = [sql`guard as (${guard})`];
+  if (decision.writeResult) {
+    const insert = db
+      .insertInto('node_results')
+      .columns(['execution_id', 'node_id', 'result', 'failed'])
+      .expression(
+        sql`select ${executionId}, ${commit.nodeId}, ${resultJson}::jsonb, ${commit.resolution === 'failed'} from guard`,
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['execution_id', 'node_id'])
+          .doUpdateSet({
+            result: (eb) => eb.ref('excluded.result'),
+            failed: (eb) => eb.ref('excluded.failed'),
+            updated_at: sql`now()`,
+          })
+          .where('node_results.result', 'is', null),
+      );
+    writes.push(sql`write_result as (${insert})`);
+  }
+  if (decision.progress.size > 0) {
+    const children = [...decision.progress.keys()];
+    const counters = [...decision.progress.values()];
+    const upsert = db
+      .insertInto('node_results')
+      .columns(['execution_id', 'node_id', 'resolved_parents', 'active_parents'])
+      .expression(
+        sql`select ${executionId}, t.node_id, t.resolved, t.active from unnest(${children}::text[], ${counters.map((c) => c.resolvedParents)}::int[], ${counters.map((c) => c.activeParents)}::int[]) as t(node_id, resolved, active) cross join guard`,
+      )
+      .onConflict((oc) =>
+        oc.columns(['execution_id', 'node_id']).doUpdateSet({
+          resolved_parents: (eb) => eb.ref('excluded.resolved_parents'),
+          active_parents: (eb) => eb.ref('excluded.active_parents'),
+          updated_at: sql`now()`,
+        }),
+      );
+    writes.push(sql`write_progress as (${upsert})`);
+  }
+  if (decision.hold.length > 0) {
+    const hold = db
+      .insertInto('held_nodes')
+      .columns(['execution_id', 'node_id'])
+      .expression(sql`select ${executionId}, unnest(${decision.hold}::text[]) from guard`)
+      .onConflict((oc) => oc.doNothing());
+    writes.push(sql`write_hold as (${hold})`);
+  }
+  try {
+    const { rows } = await sql<{
+      applied: number;
+    }>`with ${sql.join(writes)} select count(*)::int as applied from guard`.execute(db);
+    return (rows[0]?.applied ?? 0) > 0;
+  } catch (error) {
+    // A session defaulting to REPEATABLE READ or SERIALIZABLE reports the conflict as an error.
+    if ((error as { code?: unknown }).code === SERIALIZATION_FAILURE) return false;
+    throw error;
+  }
+}
+
+/**
+ * The fast path of `commitNodeOutcome`: read without a lock, decide, and write only if nobody else
+ * wrote in between (the execution's version is unchanged). Two round trips, or one when there is
+ * nothing to write. Returns `undefined` on a conflict, for the caller to commit under the lock.
+ */
+export async function commitOptimistically(
+  db: Kysely<Database>,
+  commit: NodeOutcomeCommit,
+  resultJson: string,
+): Promise<NodeOutcomeCommitResult | undefined> {
+  const read = await readSnapshot(db, commit);
+  if (read === undefined) throw new ExecutionNotFoundError(commit.executionId);
+  const decision = decideNodeOutcome(read.snapshot, commit);
+  if (
+    writesSomething(decision) &&
+    !(await applyIfUnchanged(db, commit, decision, resultJson, read.version))
+  ) {
+    return undefined;
+  }
+  const { firstWrite, ready, skipped, held, status, transitioned } = decision;
+  return transitioned === undefined
+    ? { firstWrite, ready, skipped, held, status }
+    : { firstWrite, ready, skipped, held, status, transitioned };
+}
