@@ -97,6 +97,7 @@ export type {
   WorkflowJobData,
 } from './job-shapes.ts';
 export {
+  migratePostgresQueues,
   POSTGRES_QUEUE_SCHEMA,
   type PostgresQueueConnection,
 } from './postgres-queue-pool.ts';

@@ -53,3 +53,16 @@ async function migrate(pool: pg.Pool): Promise<void> {
     client.release();
   }
 }
+
+/**
+ * Runs BullMQ's PostgreSQL migrations now (for a deploy step), instead of on the first use of the
+ * queues. Idempotent and safe to run from several processes at once.
+ */
+export async function migratePostgresQueues(connection: PostgresQueueConnection): Promise<void> {
+  const { pool, ready } = openPostgresQueuePool({ ...connection, poolSize: 1 });
+  try {
+    await ready;
+  } finally {
+    await pool.end();
+  }
+}
