@@ -12,6 +12,8 @@ export interface ExecutionJobContext {
   workflowId: string;
   workflowVersion: number;
   priority?: number | undefined;
+  /** The parent execution, `null` when known to have none, absent when not known. */
+  parentExecutionId?: string | null | undefined;
 }
 
 /**

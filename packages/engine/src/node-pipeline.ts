@@ -134,6 +134,7 @@ export class NodePipeline {
       workflowId,
       workflowVersion,
       priority: step.data.priority,
+      parentExecutionId: execution.parentExecutionId ?? null,
     };
 
     const existing = execution.nodeResults[nodeId];

@@ -269,7 +269,12 @@ export class OutcomeDispatcher {
     await this.enqueueNodes(graph, context, ready);
     for (const outcome of outcomes) {
       if (outcome.transitioned === undefined) continue;
-      const ended = await store.getExecution(executionId, { nodeIds: [] });
+      // Read the ended execution only when something needs it: the failure's text, or a parent to
+      // report to (a root execution that completes costs no extra read).
+      const ended =
+        outcome.transitioned === 'failed' || context.parentExecutionId !== null
+          ? await store.getExecution(executionId, { nodeIds: [] })
+          : undefined;
       if (outcome.transitioned === 'completed')
         events.emit('execution:completed', { executionId, workflowId });
       else
