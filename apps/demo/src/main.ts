@@ -47,7 +47,8 @@ async function main(): Promise<void> {
       registry,
       store: backends.store,
       connection: backends.connection,
-      config: { prefix: `demo-${process.pid}` },
+      // A fixed prefix: jobs left by an interrupted run are picked up (and finished) by the next one.
+      config: { prefix: 'spane-demo' },
     });
     closers.add('engine', () => engine.close());
     for (const workflow of [
