@@ -37,7 +37,7 @@ export interface CompositeRun {
   context: ExecutionJobContext;
   node: Readonly<NodeDefinition>;
   /** The parent execution (its depth matters). */
-  execution: Pick<ExecutionState, 'depth'>;
+  execution: Pick<ExecutionState, 'depth' | 'status'>;
   inputData: unknown;
   /** The job id that started the node: children are derived from it. */
   generation: string;
@@ -55,6 +55,7 @@ export class CompositeNodes {
   readonly #events: EngineEvents;
   readonly #startEntryNodes: (execution: ExecutionState) => Promise<void>;
   readonly #cancel: (executionId: string) => Promise<unknown>;
+  readonly #pause: (executionId: string) => Promise<unknown>;
 
   constructor(deps: {
     store: ExecutionStore;
@@ -64,12 +65,15 @@ export class CompositeNodes {
     startEntryNodes: (execution: ExecutionState) => Promise<void>;
     /** Cancels a child without reporting back (a failed `map` item stops its siblings). */
     cancel: (executionId: string) => Promise<unknown>;
+    /** Pauses a child (a `map` item started while its parent is paused). */
+    pause: (executionId: string) => Promise<unknown>;
   }) {
     this.#store = deps.store;
     this.#catalog = deps.catalog;
     this.#events = deps.events;
     this.#startEntryNodes = deps.startEntryNodes;
     this.#cancel = deps.cancel;
+    this.#pause = deps.pause;
   }
 
   /** Whether a composite node may keep its edges active when it fails. */
@@ -228,7 +232,7 @@ export class CompositeNodes {
     index?: number,
   ): Promise<ExecutionState> {
     const config = run.node.config as unknown as SubWorkflowConfig;
-    const { version } = await this.#catalog.latest(config.workflowId);
+    const { version, graph } = await this.#catalog.latest(config.workflowId);
     const link: ParentLink = { ...this.#link(run), ...(index === undefined ? {} : { index }) };
     const { execution, created } = await this.#store.createExecution({
       executionId: childExecutionId(link),
@@ -241,6 +245,13 @@ export class CompositeNodes {
       depth: run.execution.depth + 1,
       metadata: { [PARENT_LINK_KEY]: link },
     });
+    if (run.execution.status === 'paused') {
+      // Started while its parent is paused (a map item): paused at once, its entry nodes held, so
+      // the resume cascade starts it with the rest.
+      await this.#pause(execution.executionId);
+      await this.#store.holdNodes(execution.executionId, graph.entryNodes);
+      return execution;
+    }
     if (created || (execution.status === 'running' && execution.resolvedCount === 0)) {
       await this.#startEntryNodes(execution);
       if (created) {

@@ -28,7 +28,7 @@ import type { ResolvedEngineConfig } from './engine-config.ts';
 import type { EngineEvents } from './engine-events.ts';
 import { ExecutorRunner } from './executor-runner.ts';
 import { buildNodeJob, type ExecutionJobContext } from './node-jobs.ts';
-import { type Outcome, OutcomeDispatcher } from './outcome-dispatcher.ts';
+import { HARD_FAILURE, type Outcome, OutcomeDispatcher } from './outcome-dispatcher.ts';
 import { readParentLink } from './parent-link.ts';
 import type { CircuitBreakers } from './resilience/circuit-breakers.ts';
 import type { WorkflowCatalog } from './workflow-catalog.ts';
@@ -45,6 +45,8 @@ export interface NodePipelineDeps {
   rateLimiter: () => RateLimiterBackend;
   /** Cancels a child execution and its descendants, without reporting back to the parent. */
   cancelChild: (executionId: string) => Promise<unknown>;
+  /** Pauses a child execution and its descendants. */
+  pauseChild: (executionId: string) => Promise<unknown>;
 }
 
 /** Nodes one job may run in a row (a chain) before the rest goes back to the queue. */
@@ -82,6 +84,7 @@ export class NodePipeline {
       catalog: deps.catalog,
       events: deps.events,
       cancel: deps.cancelChild,
+      pause: deps.pauseChild,
       startEntryNodes: async (execution) => {
         const { graph } = await deps.catalog.version(
           execution.workflowId,
@@ -116,7 +119,27 @@ export class NodePipeline {
       token,
     };
     for (let hops = 0; step !== undefined; hops++) {
-      step = await this.#runStep(step, hops < MAX_INLINE_HOPS);
+      if (step.job !== undefined) {
+        step = await this.#runStep(step, hops < MAX_INLINE_HOPS);
+        continue;
+      }
+      // An inline node that hits an unexpected error (a store or queue outage) gets a job of its
+      // own instead of failing its parent's job, which would blame the wrong node.
+      const inline: NodeStep = step;
+      try {
+        step = await this.#runStep(inline, hops < MAX_INLINE_HOPS);
+      } catch (error) {
+        this.#deps.events.emit('error', { error: toError(error), context: 'inline node' });
+        const { graph } = await this.#deps.catalog.version(
+          inline.data.workflowId,
+          inline.data.workflowVersion,
+        );
+        await this.#requeue(graph, this.#contextOf(inline.data), inline.data.nodeId, {
+          delay: 1_000,
+          attemptsMade: inline.attemptsMade,
+        });
+        step = undefined;
+      }
     }
   }
 
@@ -141,21 +164,29 @@ export class NodePipeline {
     if (existing !== undefined) {
       // Redelivered: what it made ready goes (back) to the queue, where job ids de-duplicate, rather
       // than inline, where a job that was already enqueued would run alongside.
-      await this.#outcomes.ensure(graph, context, nodeId, existing);
+      await this.#outcomes.ensureFrom(graph, context, nodeId, existing);
+      // A crash between the failure's commit and its dead-letter item: the item is added again
+      // (its id is the job's, so a repeat is one item).
+      if (execution.status === 'failed' && existing.metadata?.[HARD_FAILURE] === true) {
+        await this.#outcomes.deadLetter(context, nodeId, existing, {
+          jobId: step.jobId,
+          attempt: Number(existing.metadata?.attempts ?? step.attemptsMade),
+          inputData: undefined,
+        });
+      }
       // A lost report to a parent (a crash right after the last commit) is sent again.
       if (isTerminalStatus(execution.status)) await this.notifyParent(execution);
       return undefined;
     }
-    // A child's report is taken while paused: the child already ran, nothing new starts.
+    // A child's report, or a delay's end, is taken while paused: that work already ran (like a
+    // node that was running when the pause came); what it makes ready is held.
     const continuation = step.data.childExecutionId;
-    if (execution.status === 'paused' && continuation === undefined) {
+    const finishing = continuation !== undefined || step.data.resumeAfterDelay === true;
+    if (execution.status === 'paused' && !finishing) {
       if (await store.holdNodes(executionId, [nodeId])) return undefined;
       const now = await store.getExecution(executionId, { nodeIds: [] });
       if (now?.status !== 'running') return undefined;
-    } else if (
-      execution.status !== 'running' &&
-      !(execution.status === 'paused' && continuation !== undefined)
-    ) {
+    } else if (execution.status !== 'running' && !(execution.status === 'paused' && finishing)) {
       return undefined;
     }
 
@@ -254,6 +285,7 @@ export class NodePipeline {
         metadata: {
           attempts: attempt,
           ...(WorkflowError.isInstance(error) ? { code: error.code } : {}),
+          ...(continueOnFail ? {} : { [HARD_FAILURE]: true }),
         },
       };
       outcome = {
@@ -273,6 +305,15 @@ export class NodePipeline {
       mayInline,
     });
     return next === undefined ? undefined : this.#inlineStep(context, next);
+  }
+
+  #contextOf(data: NodeJobData): ExecutionJobContext {
+    return {
+      executionId: data.executionId,
+      workflowId: data.workflowId,
+      workflowVersion: data.workflowVersion,
+      priority: data.priority,
+    };
   }
 
   /** The step of a lone ready child, run next in the current job. */
@@ -320,7 +361,7 @@ export class NodePipeline {
     const result: ExecutionResult = {
       success: false,
       error: error.message,
-      metadata: { attempts: job.attemptsMade },
+      metadata: { attempts: job.attemptsMade, [HARD_FAILURE]: true },
     };
     await this.#outcomes.finish(
       graph,

@@ -33,6 +33,12 @@ export interface OutcomeDispatcherDeps {
   config: ResolvedEngineConfig;
 }
 
+/** Marks, in a result's metadata, a failure that failed the execution (not a `continueOnFail` one). */
+export const HARD_FAILURE = 'failedExecution';
+
+/** Descendants a redelivered job re-ensures at most. */
+const MAX_RECOVERY_WALK = 256;
+
 /** A node's outcome: its result, how its edges resolve, and the error when it failed. */
 export type Outcome = { result: ExecutionResult; resolution: NodeResolution; error?: Error };
 
@@ -72,8 +78,20 @@ export class OutcomeDispatcher {
     nodeResults: Readonly<Record<string, ExecutionResult>>,
     tag: string,
   ): Promise<void> {
-    await this.enqueueNodes(graph, context, findRunnableNodes(graph, nodeResults), tag);
-    const skippable = findSkippableNodes(graph, nodeResults);
+    // Other nodes that failed the execution stay failed (their own DLQ items retry them): nothing
+    // below them runs or is skipped yet.
+    const failedNodes = new Set(
+      Object.entries(nodeResults)
+        .filter(([, result]) => result.metadata?.[HARD_FAILURE] === true)
+        .map(([id]) => id),
+    );
+    await this.enqueueNodes(
+      graph,
+      context,
+      findRunnableNodes(graph, nodeResults, { failedNodes }),
+      tag,
+    );
+    const skippable = findSkippableNodes(graph, nodeResults, { failedNodes });
     if (skippable.length > 0) {
       await this.#dispatch(graph, context, {
         firstWrite: false,
@@ -151,7 +169,7 @@ export class OutcomeDispatcher {
       mayInline: boolean;
     },
   ): Promise<string | undefined> {
-    const { store, events, queues } = this.#deps;
+    const { store, events } = this.#deps;
     const { executionId, workflowId } = context;
     const commit = await store.commitNodeOutcome({
       executionId,
@@ -183,38 +201,78 @@ export class OutcomeDispatcher {
         });
       }
       if (outcome.resolution.kind === 'failed') {
-        const input = await checkInPayload({
-          store,
-          executionId,
-          value: info.inputData,
-          threshold: this.#deps.config.payloadThreshold,
-        });
-        await queues.addDeadLetter({
-          executionId,
-          workflowId,
-          workflowVersion: context.workflowVersion,
-          nodeId,
-          jobId: info.jobId,
-          error: outcome.error?.message ?? 'failed',
-          errorCode: WorkflowError.isInstance(outcome.error) ? outcome.error.code : undefined,
-          attemptsMade: info.attempt,
-          failedAt: new Date().toISOString(),
-          ...('reference' in input
-            ? { inputDataRef: input.reference }
-            : { inputData: input.value }),
-        });
+        await this.deadLetter(context, nodeId, outcome.result, info, outcome.error);
       }
     }
-    return this.#dispatch(graph, context, commit, info.mayInline);
+    // Only the commit that stored the result runs the child inline: a losing duplicate enqueues
+    // (job ids de-duplicate) rather than run the child alongside the winner.
+    return this.#dispatch(graph, context, commit, info.mayInline && commit.firstWrite);
   }
 
-  /** Redelivery of a resolved node: re-derive what it made ready or skipped, and ensure it. */
+  /** Puts a node's final failure in the dead-letter queue; its id is the job's, so once per job. */
+  async deadLetter(
+    context: ExecutionJobContext,
+    nodeId: string,
+    result: ExecutionResult,
+    info: { jobId: string; attempt: number; inputData: unknown },
+    error?: Error,
+  ): Promise<void> {
+    const input = await checkInPayload({
+      store: this.#deps.store,
+      executionId: context.executionId,
+      value: info.inputData,
+      threshold: this.#deps.config.payloadThreshold,
+    });
+    const code = WorkflowError.isInstance(error) ? error.code : result.metadata?.code;
+    await this.#deps.queues.addDeadLetter({
+      executionId: context.executionId,
+      workflowId: context.workflowId,
+      workflowVersion: context.workflowVersion,
+      nodeId,
+      jobId: info.jobId,
+      error: error?.message ?? result.error ?? 'failed',
+      errorCode: typeof code === 'string' ? code : undefined,
+      attemptsMade: info.attempt,
+      failedAt: new Date().toISOString(),
+      ...('reference' in input ? { inputDataRef: input.reference } : { inputData: input.value }),
+    });
+  }
+
+  /**
+   * Redelivery of a resolved node: re-ensures what it made ready or skipped, then walks on through
+   * descendants that already have results (a chain run inline, a run of skips) whose own follow-up
+   * may have been lost with the crashed worker. Bounded, and only on this recovery path.
+   */
+  async ensureFrom(
+    graph: CompiledWorkflow,
+    context: ExecutionJobContext,
+    nodeId: string,
+    stored: ExecutionResult,
+  ): Promise<void> {
+    const seen = new Set([nodeId]);
+    const queue: Array<[string, ExecutionResult]> = [[nodeId, stored]];
+    for (let budget = MAX_RECOVERY_WALK; queue.length > 0 && budget > 0; budget--) {
+      const [id, result] = queue.shift() as [string, ExecutionResult];
+      await this.ensure(graph, context, id, result);
+      const next = (graph.children.get(id) ?? []).filter((child) => !seen.has(child));
+      if (next.length === 0) continue;
+      const results = await this.#deps.store.getNodeResults(context.executionId, next);
+      for (const [child, childResult] of Object.entries(results)) {
+        seen.add(child);
+        queue.push([child, childResult]);
+      }
+    }
+  }
+
+  /** Re-derives what a resolved node made ready or skipped, and ensures it. */
   async ensure(
     graph: CompiledWorkflow,
     context: ExecutionJobContext,
     nodeId: string,
     stored: ExecutionResult,
   ): Promise<void> {
+    // A hard failure made nothing ready (and may be being reopened by a DLQ retry right now).
+    if (stored.metadata?.[HARD_FAILURE] === true) return;
     const children = graph.children.get(nodeId) ?? [];
     const commit = await this.#deps.store.commitNodeOutcome({
       executionId: context.executionId,

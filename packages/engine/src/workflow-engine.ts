@@ -123,6 +123,7 @@ export class WorkflowEngine {
         return this.#rateLimiter;
       },
       cancelChild: (executionId) => this.#control.cancel(executionId, { notifyParent: false }),
+      pauseChild: (executionId) => this.#control.pause(executionId),
     });
     this.#starter = new ExecutionStarter({ ...deps, pipeline: this.#pipeline });
     this.#replayer = new ExecutionReplayer({ ...deps, pipeline: this.#pipeline });
@@ -241,7 +242,14 @@ export class WorkflowEngine {
       },
     );
     nodeWorker.on('failed', (job, error) => {
-      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+      // Final failures only: out of attempts, or failed for good by BullMQ itself (a job that
+      // stalled too often fails with an UnrecoverableError after one attempt).
+      const final =
+        job !== undefined &&
+        (job.attemptsMade >= (job.opts.attempts ?? 1) ||
+          error?.name === 'UnrecoverableError' ||
+          (job.finishedOn ?? 0) > 0);
+      if (!job || !final) return;
       this.#pipeline
         .failFromQueue(job as never, error)
         .catch((failure: unknown) =>
@@ -373,8 +381,10 @@ export class WorkflowEngine {
     if (!item) return false;
     const { executionId, workflowId, workflowVersion, nodeId } = item.data;
     const reopened = await this.#store.reopenNode(executionId, nodeId);
-    await this.#queues.removeDeadLetter(dlqJobId);
-    if (!reopened) return false;
+    if (!reopened) {
+      await this.#queues.removeDeadLetter(dlqJobId); // stale: the node is no longer failed
+      return false;
+    }
     const execution = await this.#store.getExecution(executionId);
     if (!execution) return false;
     const { graph } = await this.#catalog.version(workflowId, workflowVersion);
@@ -384,6 +394,8 @@ export class WorkflowEngine {
       execution.nodeResults,
       `retry${Date.now()}`,
     );
+    // Last: until the node is back in the queue, the item stays to be retried again.
+    await this.#queues.removeDeadLetter(dlqJobId);
     return true;
   }
 

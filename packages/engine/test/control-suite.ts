@@ -316,6 +316,99 @@ export function defineControlSuite(target: EngineTarget): void {
       }
     });
 
+    it(`${target.name}: retries two failed branches one after the other, and then completes`, async () => {
+      let healthy = false;
+      // Both branches are running before either fails, so both failures are recorded.
+      let arrived = 0;
+      const registry = new NodeRegistry()
+        .register('fragile', async (ctx) => {
+          if (!healthy) {
+            arrived++;
+            await until(() => arrived >= 2);
+            throw new Error(`${ctx.nodeId} down`);
+          }
+          return successResult({ node: ctx.nodeId });
+        })
+        .register('echo', echo);
+      const { engine, store } = await setup(registry, [
+        {
+          id: 'two-fail',
+          nodes: [
+            node('start', 'echo', ['x', 'y']),
+            node('x', 'fragile', ['after-x']),
+            node('y', 'fragile', ['after-y']),
+            node('after-x', 'echo', ['join']),
+            node('after-y', 'echo', ['join']),
+            node('join', 'echo'),
+          ],
+        },
+      ]);
+      const id = await engine.enqueueWorkflow('two-fail', {});
+      expect((await engine.waitForExecution(id)).status).toBe('failed');
+      await until(async () => {
+        const results = (await store.getExecution(id))?.nodeResults ?? {};
+        return results.x !== undefined && results.y !== undefined;
+      });
+      const items = await (async () => {
+        for (;;) {
+          const found = (await engine.getDLQItems()).filter((item) => item.data.executionId === id);
+          if (found.length === 2) return found;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      })();
+      healthy = true;
+      const [first, second] = items;
+      expect(await engine.retryDLQItem(first?.id as string)).toBe(true);
+      // The other failed branch stays failed: nothing below it runs yet, the run cannot complete.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const midway = await store.getExecution(id);
+      expect(midway?.status).toBe('running');
+      const other = first?.data.nodeId === 'x' ? 'y' : 'x';
+      expect(midway?.nodeResults[`after-${other}`]).toBeUndefined();
+      expect(midway?.nodeResults.join).toBeUndefined();
+      expect(await engine.retryDLQItem(second?.id as string)).toBe(true);
+      const done = await engine.waitForExecution(id);
+      expect(done.status).toBe('completed');
+      expect(done.nodeResults.join?.success).toBe(true);
+      expect((await engine.getDLQItems()).filter((item) => item.data.executionId === id)).toEqual(
+        [],
+      );
+    });
+
+    it(`${target.name}: a paused map starts no new items until resume`, async () => {
+      const started: number[] = [];
+      const registry = new NodeRegistry()
+        .register('item', async (ctx) => {
+          started.push(ctx.inputData as number);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          return successResult(ctx.inputData);
+        })
+        .register('emit', async (ctx) => successResult(ctx.inputData));
+      const { engine } = await setup(registry, [
+        { id: 'one-item', nodes: [node('work', 'item')] },
+        {
+          id: 'paused-map',
+          nodes: [
+            node('in', 'emit', ['each']),
+            {
+              id: 'each',
+              type: 'map',
+              config: { workflowId: 'one-item', itemsPath: 'items', concurrency: 2 },
+            },
+          ],
+        },
+      ]);
+      const id = await engine.enqueueWorkflow('paused-map', { items: [1, 2, 3, 4, 5, 6] });
+      await until(() => started.length === 2);
+      expect(await engine.pauseExecution(id)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(started.sort()).toEqual([1, 2]); // the two running items finished; none started
+      expect(await engine.resumeExecution(id)).toBe(true);
+      const done = await engine.waitForExecution(id);
+      expect(done.status).toBe('completed');
+      expect(done.nodeResults.each?.data).toEqual([1, 2, 3, 4, 5, 6]);
+    });
+
     it(`${target.name}: delay nodes take duration, durationSeconds, durationMinutes and until, and survive every worker stopping`, async () => {
       const registry = new NodeRegistry().register('echo', echo);
       const untilMs = Date.now() + 1_200;

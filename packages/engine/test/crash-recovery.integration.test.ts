@@ -11,6 +11,7 @@ import {
   startEngine,
 } from './harness.ts';
 import {
+  crashChainWorkflow,
   crashCompositeWorkflow,
   crashRegistry,
   crashWorkflow,
@@ -53,6 +54,16 @@ const CASES: readonly CrashCase[] = [
         node: 'd',
         input: { b: { node: 'b' }, c: { node: 'c' } },
       });
+    },
+  },
+  {
+    title: 'mid-chain, while the next nodes run inline in one job: every execution completes',
+    workflowId: crashChainWorkflow.id,
+    killAfter: ['c2', 'c3'],
+    resultsPerExecution: crashChainWorkflow.nodes.length,
+    check(done) {
+      expect(Object.keys(done.nodeResults).sort()).toEqual(['c1', 'c2', 'c3', 'c4']);
+      expect(done.nodeResults.c4?.data).toMatchObject({ node: 'c4', input: { node: 'c3' } });
     },
   },
   {
@@ -109,7 +120,7 @@ function defineCrashTest(queue: QueueFactory, crash: CrashCase): void {
         registry: crashRegistry(pool, schema),
         store,
         connection: queue.connection(),
-        workflows: [crashWorkflow, crashCompositeWorkflow],
+        workflows: [crashWorkflow, crashCompositeWorkflow, crashChainWorkflow],
         config: { prefix, lockDuration: 1_500, stalledInterval: 500 },
         workers: false,
       });

@@ -145,10 +145,11 @@ export class WorkflowQueues {
     });
   }
 
-  /** Puts a failed node in the dead-letter queue; returns the DLQ job's id. */
+  /** Puts a failed node in the dead-letter queue (once per job id); returns the DLQ job's id. */
   async addDeadLetter(data: DeadLetterJobData): Promise<string> {
     const { dlq } = await this.#open();
-    const job = await dlq.add(data.nodeId, data, { jobId: `dlq.${data.jobId}.${Date.now()}` });
+    // One item per failed job: re-adding it after a crash is a no-op.
+    const job = await dlq.add(data.nodeId, data, { jobId: `dlq.${data.jobId}` });
     return job.id as string;
   }
 

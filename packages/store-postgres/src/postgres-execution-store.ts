@@ -337,7 +337,8 @@ export class PostgresExecutionStore implements ExecutionStore {
   async reopenNode(executionId: string, nodeId: string): Promise<boolean> {
     return this.#transaction('reopenNode', async (trx) => {
       const row = await lockExecution(trx, executionId);
-      if (row?.status !== 'failed') return false;
+      // Running too: another node that failed the execution was retried first.
+      if (row?.status !== 'failed' && row?.status !== 'running') return false;
       // Only a result that failed the execution is removed; its readiness counters stay.
       const reopened = await trx
         .updateTable('node_results')

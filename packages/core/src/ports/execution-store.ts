@@ -178,8 +178,10 @@ export interface ExecutionStore {
     executionId: string,
   ): Promise<{ changed: boolean; status: ExecutionStatus; held: string[] }>;
   /**
-   * For a DLQ retry: removes the node's failed result and moves a `failed` execution back to
-   * `running`. Returns false when the node has no failed result or the execution is not failed.
+   * For a DLQ retry: removes the node's failed result (one that failed the execution) and moves a
+   * `failed` execution back to `running`; a `running` one is accepted too (another node that failed
+   * it was retried first). Returns false when the node has no such result or the execution is
+   * paused or has ended otherwise.
    */
   reopenNode(executionId: string, nodeId: string): Promise<boolean>;
 

@@ -333,7 +333,18 @@ describe('ExecutionLedger status changes', () => {
     expect(ledger.results.has('a')).toBe(true);
   });
 
-  it.each(['running', 'paused', 'cancelled'] as ExecutionStatus[])(
+  it('reopen() takes a second failed node after the first one was retried', () => {
+    const ledger = new ExecutionLedger();
+    commitNode(ledger, 'a', successResult(1));
+    commitNode(ledger, 'b', errorResult('hard'));
+    commitNode(ledger, 'c', errorResult('also hard'));
+    expect(ledger.reopen('b')).toBe(true);
+    expect(ledger.status).toBe('running');
+    expect(ledger.reopen('c')).toBe(true);
+    expect(ledger.reopen('a')).toBe(false);
+  });
+
+  it.each(['paused', 'cancelled'] as ExecutionStatus[])(
     'reopen() refuses while the execution is %s',
     (status) => {
       const ledger = new ExecutionLedger();

@@ -76,9 +76,13 @@ export class ExecutionLedger {
     return { changed: true, status: this.status, held };
   }
 
-  /** For a DLQ retry: drops the node's failed result and reopens a failed execution. */
+  /**
+   * For a DLQ retry: drops the node's failed result and reopens a failed execution. A running one
+   * is accepted too: another node that failed it was retried first.
+   */
   reopen(nodeId: string): boolean {
-    if (this.status !== 'failed' || !this.failedNodes.has(nodeId)) return false;
+    if ((this.status !== 'failed' && this.status !== 'running') || !this.failedNodes.has(nodeId))
+      return false;
     this.results.delete(nodeId);
     this.failedNodes.delete(nodeId);
     this.status = 'running';

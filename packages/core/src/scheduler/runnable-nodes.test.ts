@@ -103,4 +103,9 @@ describe('findSkippableNodes', () => {
     expect(findSkippableNodes(graph, { ...results, c: successResult(3) })).toEqual([]);
     expect(findSkippableNodes(graph, {})).toEqual([]);
   });
+
+  it('treats parents that failed the execution as unresolved', () => {
+    const results = { a: successResult(1), b: skippedResult(), c: errorResult('hard') };
+    expect(findSkippableNodes(graph, results, { failedNodes: new Set(['c']) })).toEqual([]);
+  });
 });

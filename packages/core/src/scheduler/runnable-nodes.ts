@@ -35,12 +35,15 @@ export function findRunnableNodes(
 /**
  * Nodes that will never run given every stored result: no result yet, every parent resolved, and
  * no edge into them active. Recovery paths (a DLQ retry, a replay) commit them as skipped, which is
- * what the hot path's skip propagation would have done.
+ * what the hot path's skip propagation would have done. Parents in `failedNodes` (failures that
+ * stopped the execution) count as unresolved.
  */
 export function findSkippableNodes(
   graph: CompiledWorkflow,
   nodeResults: Readonly<Record<string, ExecutionResult>>,
+  options: { failedNodes?: ReadonlySet<string> | undefined } = {},
 ): string[] {
+  const failed = options.failedNodes ?? new Set<string>();
   const skippable: string[] = [];
   for (const id of graph.nodeIds) {
     if (storedResult(nodeResults, id) !== undefined) continue;
@@ -50,7 +53,7 @@ export function findSkippableNodes(
     let anyActive = false;
     for (const parent of parents) {
       const result = storedResult(nodeResults, parent);
-      if (result === undefined) {
+      if (result === undefined || failed.has(parent)) {
         allResolved = false;
         break;
       }

@@ -484,6 +484,27 @@ const CASES: Record<string, CaseBody> = {
     assertEqual(await store.reopenNode(executionId, 'x'), false, 'not twice');
   },
 
+  'reopens a second failed node after the first was retried': async (store, ids) => {
+    const { executionId } = await newExecution(store, ids);
+    for (const nodeId of ['x', 'y']) {
+      await store.commitNodeOutcome({
+        executionId,
+        nodeId,
+        result: { success: false, error: `${nodeId} broke` },
+        resolution: 'failed',
+        edges: [],
+        totalNodes: 3,
+      });
+    }
+    assertEqual(await store.reopenNode(executionId, 'x'), true, 'first failed node reopened');
+    assertEqual(await store.reopenNode(executionId, 'y'), true, 'second, while running');
+    const read = await store.getExecution(executionId);
+    assertEqual(read?.status, 'running', 'running');
+    assertEqual(Object.keys(read?.nodeResults ?? {}), [], 'both failed results removed');
+    await store.setExecutionStatus(executionId, 'paused');
+    assertEqual(await store.reopenNode(executionId, 'x'), false, 'not while paused');
+  },
+
   'holds ready nodes while paused and hands them over once on resume': async (store, ids) => {
     const { executionId } = await newExecution(store, ids);
     assertEqual(await store.holdNodes(executionId, ['z']), false, 'no hold while running');

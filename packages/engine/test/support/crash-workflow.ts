@@ -12,6 +12,17 @@ export const crashWorkflow: WorkflowDefinition = {
   ],
 };
 
+/** A straight chain: each next node runs inline in its parent's job. */
+export const crashChainWorkflow: WorkflowDefinition = {
+  id: 'crash-chain',
+  nodes: [
+    { id: 'c1', type: 'slow', outputs: ['c2'] },
+    { id: 'c2', type: 'slow', outputs: ['c3'] },
+    { id: 'c3', type: 'slow', outputs: ['c4'] },
+    { id: 'c4', type: 'slow' },
+  ],
+};
+
 /** pre → wait (a durable delay) → sub (runs crash-diamond) → post. */
 export const crashCompositeWorkflow: WorkflowDefinition = {
   id: 'crash-composite',
