@@ -18,6 +18,9 @@ import { runAttempt } from './node-attempt.ts';
 import { CircuitBreakers } from './resilience/circuit-breakers.ts';
 import { createStoreNodeLogger } from './store-node-logger.ts';
 
+/** How long a cancel is remembered for executors that are just starting. */
+const RECENT_CANCEL_MS = 60_000;
+
 /** What {@link ExecutorRunner} needs. */
 export interface ExecutorRunnerDeps {
   store: ExecutionStore;
@@ -36,6 +39,8 @@ export class ExecutorRunner {
   readonly #deps: ExecutorRunnerDeps;
   /** Cancel switches of the executors running in this process, by execution. */
   readonly #running = new Map<string, Set<AbortController>>();
+  /** Executions cancelled lately, oldest first, with when. */
+  readonly #cancelled = new Map<string, number>();
   /** Per node type, in this process. */
   readonly breakers: CircuitBreakers;
 
@@ -46,6 +51,15 @@ export class ExecutorRunner {
 
   /** Aborts the signal of every executor of the execution running in this process. */
   abortExecution(executionId: string): void {
+    // Remembered a while, for an executor that read `running` just before the cancel and is only
+    // now starting.
+    const now = Date.now();
+    this.#cancelled.delete(executionId);
+    this.#cancelled.set(executionId, now);
+    for (const [id, at] of this.#cancelled) {
+      if (now - at < RECENT_CANCEL_MS) break;
+      this.#cancelled.delete(id);
+    }
     const controllers = this.#running.get(executionId);
     if (!controllers) return;
     for (const controller of controllers)
@@ -91,6 +105,7 @@ export class ExecutorRunner {
       this.#running.set(executionId, controllers);
     }
     controllers.add(cancel);
+    if (this.#cancelled.has(executionId)) cancel.abort(new ExecutionCancelledError(executionId));
     try {
       return await this.breakers.execute(
         { type: node.type, config: node.circuitBreaker, nodeId, executionId, workflowId },
