@@ -4,45 +4,31 @@ import {
   computeBackoffDelay,
   type ExecutionResult,
   type ExecutionState,
-  type ExecutionStore,
   getCompiledNode,
   isRetryableError,
   isTerminalStatus,
-  type NodeRegistry,
   resolveDelayDuration,
   resolveNodeEdges,
   resolveRetryPolicy,
   toError,
   WorkflowError,
 } from '@spane/core';
-import {
-  type Job,
-  type NodeJobData,
-  nodeJobId,
-  type RateLimiterBackend,
-  type WorkflowQueues,
-} from '@spane/queue';
+import { type Job, type NodeJobData, nodeJobId } from '@spane/queue';
 import { DelayedError } from 'bullmq';
 import { CompositeNodes } from './composite-nodes.ts';
-import type { ResolvedEngineConfig } from './engine-config.ts';
-import type { EngineEvents } from './engine-events.ts';
-import { ExecutorRunner } from './executor-runner.ts';
+import { ExecutorRunner, type ExecutorRunnerDeps } from './executor-runner.ts';
 import { buildNodeJob, type ExecutionJobContext } from './node-jobs.ts';
-import { HARD_FAILURE, type Outcome, OutcomeDispatcher } from './outcome-dispatcher.ts';
+import {
+  HARD_FAILURE,
+  type Outcome,
+  OutcomeDispatcher,
+  type OutcomeDispatcherDeps,
+} from './outcome-dispatcher.ts';
 import { readParentLink } from './parent-link.ts';
 import type { CircuitBreakers } from './resilience/circuit-breakers.ts';
-import type { WorkflowCatalog } from './workflow-catalog.ts';
 
 /** What the node pipeline works with. */
-export interface NodePipelineDeps {
-  store: ExecutionStore;
-  registry: NodeRegistry;
-  catalog: WorkflowCatalog;
-  queues: WorkflowQueues;
-  events: EngineEvents;
-  config: ResolvedEngineConfig;
-  /** The shared limiter of node types with a rate limit (made on first use). */
-  rateLimiter: () => RateLimiterBackend;
+export interface NodePipelineDeps extends OutcomeDispatcherDeps, ExecutorRunnerDeps {
   /** Cancels a child execution and its descendants, without reporting back to the parent. */
   cancelChild: (executionId: string) => Promise<unknown>;
   /** Pauses a child execution and its descendants. */

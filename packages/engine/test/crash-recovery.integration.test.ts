@@ -1,23 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { PostgresExecutionStore } from '@spane/store-postgres';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WorkflowEngine } from '../src/index.ts';
-import {
-  databaseUrl,
-  postgresQueue,
-  type QueueFactory,
-  redisQueue,
-  startEngine,
-} from './harness.ts';
+import { postgresQueue, type QueueFactory, redisQueue, startEngine } from './harness.ts';
 import {
   crashChainWorkflow,
   crashCompositeWorkflow,
   crashRegistry,
   crashWorkflow,
   createEffectsTable,
-  pg,
 } from './support/crash-workflow.ts';
+import { sharedStore } from './support/shared-store.ts';
 import { spawnReady } from './support/spawn-ready.ts';
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./support/crash-worker.ts', import.meta.url));
@@ -87,19 +79,7 @@ function defineCrashTest(queue: QueueFactory, crash: CrashCase): void {
     });
 
     it(crash.title, async () => {
-      const schema = `crash_${randomBytes(5).toString('hex')}`;
-      const prefix = `crash-${randomBytes(4).toString('hex')}`;
-      const pool = new pg.Pool({ connectionString: databaseUrl(), max: 4 });
-      cleanups.push(async () => {
-        await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        await pool.end();
-      });
-      const store = await PostgresExecutionStore.create({
-        connectionString: databaseUrl(),
-        schema,
-        poolSize: 4,
-      });
-      cleanups.push(() => store.close());
+      const { store, pool, schema, prefix } = await sharedStore('crash', cleanups);
       await createEffectsTable(pool, schema);
 
       const child = await spawnReady(WORKER_SCRIPT, {

@@ -1,11 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { NodeRegistry, successResult } from '@spane/core';
-import { PostgresExecutionStore } from '@spane/store-postgres';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  databaseUrl,
   memoryStore,
   node,
   postgresQueue,
@@ -14,6 +10,7 @@ import {
   startEngine,
 } from './harness.ts';
 import { RATE_LIMIT, rateWorkflow } from './support/rate-workflow.ts';
+import { sharedStore } from './support/shared-store.ts';
 import { spawnReady } from './support/spawn-ready.ts';
 
 const WORKER = fileURLToPath(new URL('./support/rate-worker.ts', import.meta.url));
@@ -27,19 +24,7 @@ function defineRateLimitTests(queue: QueueFactory): void {
     });
 
     it('a node type never starts more than max times in any window, across two worker processes', async () => {
-      const schema = `rate_${randomBytes(5).toString('hex')}`;
-      const prefix = `rate-${randomBytes(4).toString('hex')}`;
-      const pool = new pg.Pool({ connectionString: databaseUrl(), max: 2 });
-      cleanups.push(async () => {
-        await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        await pool.end();
-      });
-      const store = await PostgresExecutionStore.create({
-        connectionString: databaseUrl(),
-        schema,
-        poolSize: 4,
-      });
-      cleanups.push(() => store.close());
+      const { store, pool, schema, prefix } = await sharedStore('rate', cleanups);
       await pool.query(
         `CREATE TABLE "${schema}".starts (pid integer NOT NULL, at bigint NOT NULL)`,
       );

@@ -10,6 +10,7 @@ import {
 } from '@spane/core';
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Database } from './database.ts';
+import { decisionWrites, executionUpdate } from './decision-writes.ts';
 import { toRequiredJson } from './json-codec.ts';
 import { commitOptimistically } from './optimistic-commit.ts';
 
@@ -66,70 +67,12 @@ async function applyDecision(
   decision: OutcomeDecision,
   resultJson: string,
 ): Promise<void> {
-  const executionId = commit.executionId;
-  const writes: RawBuilder<unknown>[] = [];
-  if (decision.writeResult) {
-    const insert = trx
-      .insertInto('node_results')
-      .values({
-        execution_id: executionId,
-        node_id: commit.nodeId,
-        result: resultJson,
-        failed: commit.resolution === 'failed',
-      })
-      .onConflict((oc) =>
-        oc
-          .columns(['execution_id', 'node_id'])
-          .doUpdateSet({
-            result: (eb) => eb.ref('excluded.result'),
-            failed: (eb) => eb.ref('excluded.failed'),
-            updated_at: sql`now()`,
-          })
-          .where('node_results.result', 'is', null),
-      );
-    writes.push(sql`${insert}`);
-  }
-  if (decision.progress.size > 0) {
-    const children = [...decision.progress.keys()];
-    const counters = [...decision.progress.values()];
-    const upsert = trx
-      .insertInto('node_results')
-      .columns(['execution_id', 'node_id', 'resolved_parents', 'active_parents'])
-      .expression(
-        sql`select ${executionId}, t.node_id, t.resolved, t.active from unnest(${children}::text[], ${counters.map((c) => c.resolvedParents)}::int[], ${counters.map((c) => c.activeParents)}::int[]) as t(node_id, resolved, active)`,
-      )
-      .onConflict((oc) =>
-        oc.columns(['execution_id', 'node_id']).doUpdateSet({
-          resolved_parents: (eb) => eb.ref('excluded.resolved_parents'),
-          active_parents: (eb) => eb.ref('excluded.active_parents'),
-          updated_at: sql`now()`,
-        }),
-      );
-    writes.push(sql`${upsert}`);
-  }
-  if (decision.hold.length > 0) {
-    const hold = trx
-      .insertInto('held_nodes')
-      .columns(['execution_id', 'node_id'])
-      .expression(sql`select ${executionId}, unnest(${decision.hold}::text[])`)
-      .onConflict((oc) => oc.doNothing());
-    writes.push(sql`${hold}`);
-  }
+  const planned = decisionWrites({ db: trx, commit, decision, resultJson });
+  const writes = [planned.result, planned.progress, planned.hold].filter(
+    (write): write is RawBuilder<unknown> => write !== undefined,
+  );
   if (decision.writeResult || decision.transitioned !== undefined) {
-    const update = trx
-      .updateTable('executions')
-      .set((eb) => ({
-        resolved_count: decision.resolvedCount,
-        status: decision.status,
-        version: eb('version', '+', 1),
-        updated_at: sql`now()`,
-      }))
-      .$if(decision.transitioned !== undefined, (qb) => qb.set({ completed_at: sql`now()` }))
-      .$if(decision.transitioned === 'failed' && commit.error !== undefined, (qb) =>
-        qb.set({ error: commit.error ?? null }),
-      )
-      .where('id', '=', executionId);
-    writes.push(sql`${update}`);
+    writes.push(sql`${executionUpdate(trx, commit, decision)}`);
   }
   const last = writes.pop();
   if (last === undefined) return;

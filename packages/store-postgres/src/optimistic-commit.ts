@@ -10,6 +10,7 @@ import {
 } from '@spane/core';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './database.ts';
+import { decisionWrites, executionUpdate } from './decision-writes.ts';
 
 const SERIALIZATION_FAILURE = '40001';
 
@@ -84,68 +85,14 @@ async function applyIfUnchanged(
   resultJson: string,
   version: number,
 ): Promise<boolean> {
-  const executionId = commit.executionId;
-  const guard = db
-    .updateTable('executions')
-    .set((eb) => ({
-      resolved_count: decision.resolvedCount,
-      status: decision.status,
-      version: eb('version', '+', 1),
-      updated_at: sql`now()`,
-    }))
-    .$if(decision.transitioned !== undefined, (qb) => qb.set({ completed_at: sql`now()` }))
-    .$if(decision.transitioned === 'failed' && commit.error !== undefined, (qb) =>
-      qb.set({ error: commit.error ?? null }),
-    )
-    .where('id', '=', executionId)
+  const guard = executionUpdate(db, commit, decision)
     .where('version', '=', version)
     .returning('id');
+  const planned = decisionWrites({ db, commit, decision, resultJson, gate: 'guard' });
   const writes = [sql`guard as (${guard})`];
-  if (decision.writeResult) {
-    const insert = db
-      .insertInto('node_results')
-      .columns(['execution_id', 'node_id', 'result', 'failed'])
-      .expression(
-        sql`select ${executionId}, ${commit.nodeId}, ${resultJson}::jsonb, ${commit.resolution === 'failed'} from guard`,
-      )
-      .onConflict((oc) =>
-        oc
-          .columns(['execution_id', 'node_id'])
-          .doUpdateSet({
-            result: (eb) => eb.ref('excluded.result'),
-            failed: (eb) => eb.ref('excluded.failed'),
-            updated_at: sql`now()`,
-          })
-          .where('node_results.result', 'is', null),
-      );
-    writes.push(sql`write_result as (${insert})`);
-  }
-  if (decision.progress.size > 0) {
-    const children = [...decision.progress.keys()];
-    const counters = [...decision.progress.values()];
-    const upsert = db
-      .insertInto('node_results')
-      .columns(['execution_id', 'node_id', 'resolved_parents', 'active_parents'])
-      .expression(
-        sql`select ${executionId}, t.node_id, t.resolved, t.active from unnest(${children}::text[], ${counters.map((c) => c.resolvedParents)}::int[], ${counters.map((c) => c.activeParents)}::int[]) as t(node_id, resolved, active) cross join guard`,
-      )
-      .onConflict((oc) =>
-        oc.columns(['execution_id', 'node_id']).doUpdateSet({
-          resolved_parents: (eb) => eb.ref('excluded.resolved_parents'),
-          active_parents: (eb) => eb.ref('excluded.active_parents'),
-          updated_at: sql`now()`,
-        }),
-      );
-    writes.push(sql`write_progress as (${upsert})`);
-  }
-  if (decision.hold.length > 0) {
-    const hold = db
-      .insertInto('held_nodes')
-      .columns(['execution_id', 'node_id'])
-      .expression(sql`select ${executionId}, unnest(${decision.hold}::text[]) from guard`)
-      .onConflict((oc) => oc.doNothing());
-    writes.push(sql`write_hold as (${hold})`);
-  }
+  if (planned.result) writes.push(sql`write_result as (${planned.result})`);
+  if (planned.progress) writes.push(sql`write_progress as (${planned.progress})`);
+  if (planned.hold) writes.push(sql`write_hold as (${planned.hold})`);
   try {
     const { rows } = await sql<{
       applied: number;
