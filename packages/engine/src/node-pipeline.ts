@@ -172,7 +172,13 @@ export class NodePipeline {
       if (await store.holdNodes(executionId, [nodeId])) return undefined;
       const now = await store.getExecution(executionId, { nodeIds: [] });
       if (now?.status !== 'running') return undefined;
-    } else if (execution.status !== 'running' && !(execution.status === 'paused' && finishing)) {
+    } else if (
+      execution.status !== 'running' &&
+      !(execution.status === 'paused' && finishing) &&
+      // A sub-workflow that ends after another node failed the execution still records its
+      // outcome, so a DLQ retry of that node does not run the whole child again.
+      !(execution.status === 'failed' && continuation !== undefined && node.type === 'sub-workflow')
+    ) {
       return undefined;
     }
 

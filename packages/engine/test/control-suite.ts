@@ -375,6 +375,55 @@ export function defineControlSuite(target: EngineTarget): void {
       );
     });
 
+    it(`${target.name}: a sub-workflow that ends after its execution failed is kept for the DLQ retry`, async () => {
+      let childRuns = 0;
+      let brokenUp = false;
+      const registry = new NodeRegistry()
+        .register('slow-child', async () => {
+          childRuns++;
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return successResult({ child: 'done' });
+        })
+        .register('breaks', async () => {
+          if (!brokenUp) throw new Error('not yet');
+          return successResult({ fixed: true });
+        })
+        .register('echo', echo);
+      const { engine, store } = await setup(registry, [
+        { id: 'slow-sub', nodes: [node('work', 'slow-child')] },
+        {
+          id: 'sub-and-break',
+          nodes: [
+            node('start', 'echo', ['sub', 'brk']),
+            {
+              id: 'sub',
+              type: 'sub-workflow',
+              config: { workflowId: 'slow-sub' },
+              outputs: ['end'],
+            },
+            node('brk', 'breaks', ['end']),
+            node('end', 'echo'),
+          ],
+        },
+      ]);
+      const id = await engine.enqueueWorkflow('sub-and-break', {});
+      expect((await engine.waitForExecution(id)).status).toBe('failed');
+      await until(async () => (await store.getExecution(id))?.nodeResults.sub !== undefined);
+      expect((await store.getExecution(id))?.nodeResults.sub?.data).toEqual({ child: 'done' });
+      const item = await (async () => {
+        for (;;) {
+          const found = (await engine.getDLQItems()).find((entry) => entry.data.executionId === id);
+          if (found) return found;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      })();
+      brokenUp = true;
+      expect(await engine.retryDLQItem(item.id)).toBe(true);
+      const done = await engine.waitForExecution(id);
+      expect(done.status).toBe('completed');
+      expect(childRuns).toBe(1);
+    });
+
     it(`${target.name}: a paused map starts no new items until resume`, async () => {
       const started: number[] = [];
       const registry = new NodeRegistry()
