@@ -224,12 +224,17 @@ export function defineControlSuite(target: EngineTarget): void {
 
     it(`${target.name}: a DLQ retry skips the branch a parent deactivated while the execution was failed`, async () => {
       let healthy = false;
+      let routing = false;
       const registry = new NodeRegistry()
         .register('fragile', async () => {
-          if (!healthy) throw new Error('not yet');
+          if (!healthy) {
+            await until(() => routing); // fail while the router runs, so it commits after
+            throw new Error('not yet');
+          }
           return successResult('fixed');
         })
         .register('router', async () => {
+          routing = true;
           await new Promise((resolve) => setTimeout(resolve, 150));
           return successResult('routed', { nextNodes: ['yes'] });
         })
@@ -385,7 +390,10 @@ export function defineControlSuite(target: EngineTarget): void {
           return successResult({ child: 'done' });
         })
         .register('breaks', async () => {
-          if (!brokenUp) throw new Error('not yet');
+          if (!brokenUp) {
+            await until(() => childRuns > 0); // fail while the sub-workflow runs
+            throw new Error('not yet');
+          }
           return successResult({ fixed: true });
         })
         .register('echo', echo);
