@@ -6,5 +6,9 @@ export default defineProject({
     name: 'engine',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
+    // Integration tests drive real servers on a 2-core CI machine running other test files at the
+    // same time: a generous ceiling, never a speed assertion.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
   },
 });

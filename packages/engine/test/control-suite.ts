@@ -437,7 +437,7 @@ export function defineControlSuite(target: EngineTarget): void {
       const registry = new NodeRegistry()
         .register('item', async (ctx) => {
           started.push(ctx.inputData as number);
-          await new Promise((resolve) => setTimeout(resolve, 100));
+          await new Promise((resolve) => setTimeout(resolve, 300)); // longer than the pause takes
           return successResult(ctx.inputData);
         })
         .register('emit', async (ctx) => successResult(ctx.inputData));
@@ -458,7 +458,7 @@ export function defineControlSuite(target: EngineTarget): void {
       const id = await engine.enqueueWorkflow('paused-map', { items: [1, 2, 3, 4, 5, 6] });
       await until(() => started.length === 2);
       expect(await engine.pauseExecution(id)).toBe(true);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await new Promise((resolve) => setTimeout(resolve, 700));
       expect(started.sort()).toEqual([1, 2]); // the two running items finished; none started
       expect(await engine.resumeExecution(id)).toBe(true);
       const done = await engine.waitForExecution(id);
