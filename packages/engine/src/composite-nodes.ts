@@ -260,6 +260,14 @@ export class CompositeNodes {
           workflowId: config.workflowId,
         });
       }
+      // A cancel or pause of the parent that listed its children just before this one existed:
+      // the parent's status, read after the child was created, catches it up.
+      const parent = await this.#store.getExecution(run.context.executionId, { nodeIds: [] });
+      if (parent?.status === 'cancelled' || parent?.status === 'failed') {
+        await this.#cancel(execution.executionId);
+      } else if (parent?.status === 'paused') {
+        await this.#pause(execution.executionId);
+      }
     }
     return execution;
   }
