@@ -72,20 +72,29 @@ export class ExecutionControl {
           execution.workflowId,
           execution.workflowVersion,
         );
-        await this.#pipeline.enqueueNodes(
-          graph,
-          {
-            executionId,
-            workflowId: execution.workflowId,
-            workflowVersion: execution.workflowVersion,
-            priority:
-              typeof execution.metadata.priority === 'number'
-                ? execution.metadata.priority
-                : readParentLink(execution.metadata)?.priority,
-          },
-          [...new Set(resumed.held)],
-          `resume${Date.now()}`,
-        );
+        const held = [...new Set(resumed.held)];
+        try {
+          await this.#pipeline.enqueueNodes(
+            graph,
+            {
+              executionId,
+              workflowId: execution.workflowId,
+              workflowVersion: execution.workflowVersion,
+              priority:
+                typeof execution.metadata.priority === 'number'
+                  ? execution.metadata.priority
+                  : readParentLink(execution.metadata)?.priority,
+            },
+            held,
+            `resume${Date.now()}`,
+          );
+        } catch (error) {
+          // The queue refused (Redis down): paused again with the same nodes held, so the caller
+          // can resume again rather than lose them.
+          await this.#store.setExecutionStatus(executionId, 'paused', { from: ['running'] });
+          await this.#store.holdNodes(executionId, held);
+          throw error;
+        }
         this.#events.emit('execution:resumed', { executionId, workflowId: execution.workflowId });
       }
     }

@@ -129,6 +129,36 @@ export function defineControlSuite(target: EngineTarget): void {
       });
     });
 
+    it(`${target.name}: a resume the queue refuses leaves the execution paused with its nodes held`, async () => {
+      const g = gate();
+      const ran: string[] = [];
+      const registry = new NodeRegistry()
+        .register('gate', g.executor)
+        .register('echo', async (ctx) => {
+          ran.push(ctx.nodeId);
+          return echo(ctx);
+        });
+      const workflows = [{ id: 'refused', nodes: [node('a', 'gate', ['b']), node('b', 'echo')] }];
+      const worker = await setup(registry, workflows);
+      const broken = await setup(registry, workflows, {
+        store: worker.store,
+        config: { prefix: worker.engine.getConfig().prefix },
+        workers: false,
+      });
+      const id = await worker.engine.enqueueWorkflow('refused', {});
+      await until(() => g.started.length === 1);
+      expect(await worker.engine.pauseExecution(id)).toBe(true);
+      g.release();
+      await until(async () => (await worker.store.getExecution(id))?.nodeResults.a !== undefined);
+      await broken.engine.close(); // its queue connection is gone: every add fails
+      await expect(broken.engine.resumeExecution(id)).rejects.toThrow();
+      expect((await worker.store.getExecution(id))?.status).toBe('paused');
+      expect(ran).toEqual([]);
+      expect(await worker.engine.resumeExecution(id)).toBe(true);
+      expect((await worker.engine.waitForExecution(id)).status).toBe('completed');
+      expect(ran).toEqual(['b']);
+    });
+
     it(`${target.name}: a cancel from another engine instance aborts the executor where it runs`, async () => {
       const g = gate();
       const registry = new NodeRegistry().register('gate', g.executor);
