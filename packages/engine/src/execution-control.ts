@@ -2,7 +2,10 @@ import {
   type ExecutionStatus,
   type ExecutionStore,
   type ExecutionSummary,
+  getCompiledNode,
   isTerminalStatus,
+  type RetryPolicy,
+  resolveRetryPolicy,
 } from '@spane/core';
 import { nodeJobId, type WorkflowQueues } from '@spane/queue';
 import type { EngineEvents } from './engine-events.ts';
@@ -25,6 +28,7 @@ export class ExecutionControl {
   readonly #events: EngineEvents;
   /** Tells every engine process to abort the executors of a cancelled execution. */
   readonly #broadcastCancel: (executionId: string) => Promise<void>;
+  readonly #retryDefaults: RetryPolicy;
 
   constructor(deps: {
     store: ExecutionStore;
@@ -33,6 +37,7 @@ export class ExecutionControl {
     pipeline: NodePipeline;
     events: EngineEvents;
     broadcastCancel: (executionId: string) => Promise<void>;
+    config: { defaultRetryPolicy: RetryPolicy };
   }) {
     this.#store = deps.store;
     this.#queues = deps.queues;
@@ -40,6 +45,7 @@ export class ExecutionControl {
     this.#pipeline = deps.pipeline;
     this.#events = deps.events;
     this.#broadcastCancel = deps.broadcastCancel;
+    this.#retryDefaults = deps.config.defaultRetryPolicy;
   }
 
   /**
@@ -123,12 +129,24 @@ export class ExecutionControl {
         execution.workflowId,
         execution.workflowVersion,
       );
-      await Promise.all(
-        graph.nodeIds.flatMap((nodeId) => [
-          this.#queues.removeNodeJob(nodeJobId(executionId, nodeId)),
-          this.#queues.removeNodeJob(nodeJobId(executionId, nodeId, 'wait')),
-        ]),
-      );
+      // Every job id the execution's nodes can have that is known: the node's own, a delay's wait,
+      // the retries of a node first run inline, and the reports of its children.
+      const children = await this.#children(executionId);
+      const jobIds = graph.nodeIds.flatMap((nodeId) => {
+        const policy = resolveRetryPolicy(getCompiledNode(graph, nodeId), this.#retryDefaults);
+        return [
+          nodeJobId(executionId, nodeId),
+          nodeJobId(executionId, nodeId, 'wait'),
+          ...Array.from({ length: policy.maxAttempts - 1 }, (_, i) =>
+            nodeJobId(executionId, nodeId, `inline${i + 1}`),
+          ),
+        ];
+      });
+      for (const child of children) {
+        if (child.parentNodeId === undefined) continue;
+        jobIds.push(nodeJobId(executionId, child.parentNodeId, `done.${child.executionId}`));
+      }
+      await Promise.all(jobIds.map((jobId) => this.#queues.removeNodeJob(jobId)));
       await this.#queues.removeWorkflowJob(queueJobId(`start.${executionId}`));
       this.#events.emit('execution:cancelled', { executionId, workflowId: execution.workflowId });
     }
@@ -155,7 +173,7 @@ export class ExecutionControl {
 
   async #children(
     executionId: string,
-    status: readonly ExecutionStatus[],
+    status?: readonly ExecutionStatus[],
   ): Promise<ExecutionSummary[]> {
     const children: ExecutionSummary[] = [];
     let cursor: string | undefined;

@@ -129,6 +129,31 @@ export function defineControlSuite(target: EngineTarget): void {
       });
     });
 
+    it(`${target.name}: cancel removes a delayed retry of a node that first ran inline`, async () => {
+      const registry = new NodeRegistry().register('echo', echo).register('flaky', async () => {
+        throw new Error('try later');
+      });
+      const { engine } = await setup(registry, [
+        {
+          id: 'retry-later',
+          nodes: [
+            node('a', 'echo', ['b']),
+            {
+              id: 'b',
+              type: 'flaky',
+              retryPolicy: { maxAttempts: 3, backoff: { type: 'fixed', delay: 60_000 } },
+            },
+          ],
+        },
+      ]);
+      const id = await engine.enqueueWorkflow('retry-later', {});
+      const retryJob = nodeJobId(id, 'b', 'inline1');
+      await until(async () => (await engine.getJobStatus(retryJob)).exists);
+      expect((await engine.getJobStatus(retryJob)).status).toBe('delayed');
+      expect(await engine.cancelExecution(id)).toBe(true);
+      expect((await engine.getJobStatus(retryJob)).exists).toBe(false);
+    });
+
     it(`${target.name}: a resume the queue refuses leaves the execution paused with its nodes held`, async () => {
       const g = gate();
       const ran: string[] = [];
