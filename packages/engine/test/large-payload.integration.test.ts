@@ -64,8 +64,8 @@ function defineLargePayloadTest(target: EngineTarget): void {
           {
             id: 'big',
             nodes: [
-              node('make', 'big', ['use', 'refuse']),
-              node('use', 'measure'),
+              node('make', 'big', ['use']),
+              node('use', 'measure', ['refuse']),
               node('refuse', 'reject'),
             ],
           },
