@@ -46,9 +46,11 @@ function defineLargePayloadTest(target: EngineTarget): void {
       let commands = 0;
       let prefix = '';
       if (target.queue === redisQueue) {
-        const monitor = await new Redis(redisUrl()).monitor();
+        const client = new Redis(redisUrl());
+        const monitor = await client.monitor();
         cleanups.push(async () => {
           monitor.disconnect();
+          client.disconnect();
         });
         monitor.on('monitor', (_time: string, args: string[]) => {
           if (!prefix || !args.some((arg) => arg.includes(prefix))) return;
