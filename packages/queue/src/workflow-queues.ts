@@ -1,4 +1,8 @@
-import { DEFAULT_REMOVE_ON_COMPLETE_COUNT, DEFAULT_REMOVE_ON_FAIL_COUNT } from '@spane/core';
+import {
+  DEFAULT_REMOVE_ON_COMPLETE_COUNT,
+  DEFAULT_REMOVE_ON_FAIL_COUNT,
+  WorkflowError,
+} from '@spane/core';
 import type { Job, Processor, Queue, Worker } from 'bullmq';
 import type {
   DeadLetterJobData,
@@ -56,6 +60,7 @@ export class WorkflowQueues {
   readonly #removeOnFail: number;
   readonly #workers = new Set<Worker>();
   #queues: Promise<OpenQueues> | undefined;
+  #closed = false;
 
   constructor(options: WorkflowQueuesOptions) {
     this.prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
@@ -76,6 +81,11 @@ export class WorkflowQueues {
   }
 
   #open(): Promise<OpenQueues> {
+    if (this.#closed) {
+      return Promise.reject(
+        new WorkflowError({ message: 'The queues are closed', retryable: false }),
+      );
+    }
     this.#queues ??= (async () => {
       if (this.#connection.kind === 'postgres') await this.#connection.ready;
       const { Queue } = this.#backend;
@@ -265,7 +275,9 @@ export class WorkflowQueues {
 
   /** Closes the workers (letting active jobs finish), the queues, and a connection SPANE created. */
   async close(options: { force?: boolean } = {}): Promise<void> {
+    // Workers first: their active jobs finish, and may still enqueue what they made ready.
     await Promise.all([...this.#workers].map((worker) => worker.close(options.force ?? false)));
+    this.#closed = true;
     const queues = await this.#queues?.catch(() => undefined);
     if (queues)
       await Promise.all([queues.node.close(), queues.workflow.close(), queues.dlq.close()]);
