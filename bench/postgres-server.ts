@@ -7,7 +7,12 @@
  * No orphan is left behind: `@spane/local-services` kills it from an exit handler and a watchdog
  * if this process dies without `stop()`; Ctrl-C / SIGTERM stop it here before exiting.
  */
-import { type LocalPostgresServer, startPostgresServer } from '@spane/local-services';
+import {
+  exitCodeOf,
+  type LocalPostgresServer,
+  onShutdownSignal,
+  startPostgresServer,
+} from '@spane/local-services';
 
 export interface BenchPostgres {
   url: string;
@@ -65,19 +70,15 @@ export async function startBenchPostgres(
     );
   }
   // Ctrl-C / SIGTERM: stop the server and wait for it, then exit with the signal's code.
-  const onSignal = (signal: NodeJS.Signals) => {
-    const code = signal === 'SIGINT' ? 130 : 143;
-    void server.stop().finally(() => process.exit(code));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const removeSignalHandlers = onShutdownSignal((signal) => {
+    void server.stop().finally(() => process.exit(exitCodeOf(signal)));
+  });
   return {
     url: server.url,
     what: `private ${server.what}, pid ${server.pid}, fsync/synchronous_commit off`,
     pid: server.pid,
     stop: async () => {
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
+      removeSignalHandlers();
       await server.stop();
     },
   };

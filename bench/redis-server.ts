@@ -5,7 +5,13 @@
  * No orphan is left behind: `@spane/local-services` kills it from an exit handler and a watchdog
  * if this process dies without `stop()`; Ctrl-C / SIGTERM stop it here before exiting.
  */
-import { type LocalRedisServer, LocalServiceError, startRedisServer } from '@spane/local-services';
+import {
+  exitCodeOf,
+  type LocalRedisServer,
+  LocalServiceError,
+  onShutdownSignal,
+  startRedisServer,
+} from '@spane/local-services';
 
 export interface BenchRedis {
   url: string;
@@ -34,19 +40,15 @@ export async function startBenchRedis(): Promise<BenchRedis> {
     throw error;
   }
   // Ctrl-C / SIGTERM: stop the server and wait for it, then exit with the signal's code.
-  const onSignal = (signal: NodeJS.Signals) => {
-    const code = signal === 'SIGINT' ? 130 : 143;
-    void server.stop().finally(() => process.exit(code));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const removeSignalHandlers = onShutdownSignal((signal) => {
+    void server.stop().finally(() => process.exit(exitCodeOf(signal)));
+  });
   return {
     url: server.url,
     what: `private redis-server (pid ${server.pid}, port ${server.port})`,
     owned: true,
     stop: async () => {
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
+      removeSignalHandlers();
       await server.stop();
     },
   };

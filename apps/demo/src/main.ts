@@ -13,6 +13,7 @@
  */
 
 import { WorkflowEngine } from '@spane/engine';
+import { exitCodeOf, onShutdownSignal } from '@spane/local-services';
 import { Closers } from './closers.ts';
 import { openDemoBackends } from './demo-backends.ts';
 import { createDemoRegistry } from './examples/executors.ts';
@@ -25,7 +26,6 @@ import {
 import { startLocalApi } from './local-http-server.ts';
 import { printExecution } from './print-execution.ts';
 import { scenarios } from './scenarios/index.ts';
-import { exitCodeOf, onShutdownSignal } from './shutdown-signals.ts';
 
 let interrupted = false;
 

@@ -124,6 +124,7 @@ export {
   type NodeProgress,
   type OutcomeDecision,
   type OutcomeSnapshot,
+  toCommitResult,
 } from './scheduler/outcome-decision.ts';
 export { findRunnableNodes, findSkippableNodes } from './scheduler/runnable-nodes.ts';
 export {

@@ -15,7 +15,12 @@ import {
 } from '@spane/core';
 import type { EngineEvents } from './engine-events.ts';
 import type { ExecutionJobContext } from './node-jobs.ts';
-import { childExecutionId, PARENT_LINK_KEY, type ParentLink } from './parent-link.ts';
+import {
+  childExecutionId,
+  PARENT_LINK_KEY,
+  type ParentLink,
+  readParentLink,
+} from './parent-link.ts';
 import type { WorkflowCatalog } from './workflow-catalog.ts';
 
 /** Config of a `sub-workflow` node (validated at registration). */
@@ -109,20 +114,21 @@ export class CompositeNodes {
     const config = run.node.config as unknown as MapConfig;
     const child = await this.#store.getExecution(childId, { nodeIds: [] });
     if (!child || !isTerminalStatus(child.status)) return undefined;
-    const link = child.metadata[PARENT_LINK_KEY] as ParentLink | undefined;
+    const link = readParentLink(child.metadata);
     const index = link?.index ?? 0;
     const generation = link?.generation ?? run.generation;
     const items = this.#items(run, config);
     if (child.status !== 'completed' && !config.continueOnFail) {
+      const siblings = await this.#itemExecutions({ ...run, generation }, items.length);
       // Report the item that failed, not a sibling this node cancelled because of it.
+      const failed = child.status === 'failed' ? -1 : firstFailed(siblings);
       const culprit =
-        child.status === 'failed'
-          ? { child, index }
-          : ((await this.#firstFailedItem({ ...run, generation }, items.length)) ?? {
-              child,
-              index,
-            });
-      await this.#cancelSiblings(run, generation, items.length);
+        failed >= 0
+          ? { child: siblings[failed] as ExecutionState, index: failed }
+          : { child, index };
+      for (const sibling of siblings) {
+        if (sibling && !isTerminalStatus(sibling.status)) await this.#cancel(sibling.executionId);
+      }
       throw this.#childFailure(run, culprit.child, culprit.index);
     }
     const width = Math.min(items.length, config.concurrency ?? items.length);
@@ -158,33 +164,30 @@ export class CompositeNodes {
     config: MapConfig,
     count: number,
   ): Promise<ExecutionResult | undefined> {
-    const ids = Array.from({ length: count }, (_, index) =>
-      childExecutionId({ ...this.#link(run), index }),
-    );
-    const summaries = await Promise.all(
-      ids.map((id) => this.#store.getExecution(id, { nodeIds: [] })),
-    );
+    const summaries = await this.#itemExecutions(run, count);
     if (summaries.some((child) => !child || !isTerminalStatus(child.status))) return undefined;
+    const ended = summaries as ExecutionState[];
+    if (!config.continueOnFail) {
+      const bad = ended.findIndex((child) => child.status !== 'completed');
+      if (bad >= 0) {
+        const failed = firstFailed(ended);
+        const index = failed >= 0 ? failed : bad;
+        throw this.#childFailure(run, ended[index] as ExecutionState, index);
+      }
+    }
     const results: unknown[] = [];
     const failedItems: number[] = [];
-    for (const [index, id] of ids.entries()) {
-      const child = (await this.#store.getExecution(id)) as ExecutionState;
-      if (child.status === 'completed') {
-        const { graph: childGraph } = await this.#catalog.version(
-          child.workflowId,
-          child.workflowVersion,
-        );
-        results.push(
-          applyMapping(collectWorkflowOutput(childGraph, child.nodeResults), config.outputMapping),
-        );
-      } else {
-        if (!config.continueOnFail) {
-          const culprit = (await this.#firstFailedItem(run, count)) ?? { child, index };
-          throw this.#childFailure(run, culprit.child, culprit.index);
-        }
+    for (const [index, summary] of ended.entries()) {
+      if (summary.status !== 'completed') {
         failedItems.push(index);
-        results.push({ error: child.error ?? `item ${index} was ${child.status}` });
+        results.push({ error: summary.error ?? `item ${index} was ${summary.status}` });
+        continue;
       }
+      const child = (await this.#store.getExecution(summary.executionId)) as ExecutionState;
+      const { graph } = await this.#catalog.version(child.workflowId, child.workflowVersion);
+      results.push(
+        applyMapping(collectWorkflowOutput(graph, child.nodeResults), config.outputMapping),
+      );
     }
     return successResult(results, { metadata: { items: count, failedItems } });
   }
@@ -272,26 +275,18 @@ export class CompositeNodes {
     return execution;
   }
 
-  /** The first item (in item order) whose execution failed, if any. */
-  async #firstFailedItem(
-    run: CompositeRun,
-    count: number,
-  ): Promise<{ child: ExecutionState; index: number } | undefined> {
-    for (let index = 0; index < count; index++) {
-      const id = childExecutionId({ ...this.#link(run), index });
-      const child = await this.#store.getExecution(id, { nodeIds: [] });
-      if (child?.status === 'failed') return { child, index };
-    }
-    return undefined;
+  /** The executions of a map node's items (`null` for one not started yet), read at once. */
+  #itemExecutions(run: CompositeRun, count: number): Promise<Array<ExecutionState | null>> {
+    const link = this.#link(run);
+    return Promise.all(
+      Array.from({ length: count }, (_, index) =>
+        this.#store.getExecution(childExecutionId({ ...link, index }), { nodeIds: [] }),
+      ),
+    );
   }
+}
 
-  async #cancelSiblings(run: CompositeRun, generation: string, count: number): Promise<void> {
-    const link = { ...this.#link(run), generation };
-    for (let index = 0; index < count; index++) {
-      const id = childExecutionId({ ...link, index });
-      const sibling = await this.#store.getExecution(id, { nodeIds: [] });
-      if (!sibling) continue; // not started yet
-      if (!isTerminalStatus(sibling.status)) await this.#cancel(id);
-    }
-  }
+/** The first item (in item order) whose execution failed, or -1. */
+function firstFailed(items: ReadonlyArray<ExecutionState | null>): number {
+  return items.findIndex((item) => item?.status === 'failed');
 }

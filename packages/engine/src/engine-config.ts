@@ -1,9 +1,10 @@
 import {
   DEFAULT_PAYLOAD_THRESHOLD_BYTES,
-  DEFAULT_RETRY_POLICY,
   DEFAULT_WORKER_CONCURRENCY,
   DEFAULT_WORKFLOW_CACHE_SIZE,
+  type ResolvedRetryPolicy,
   type RetryPolicy,
+  resolveRetryPolicy,
 } from '@spane/core';
 
 /** Tuning of a {@link WorkflowEngine}. Every field has a default. */
@@ -50,11 +51,7 @@ export type ResolvedEngineConfig = {
   >;
 } & {
   rateLimiter: { max: number; duration: number } | undefined;
-  defaultRetryPolicy: {
-    maxAttempts: number;
-    backoff: NonNullable<RetryPolicy['backoff']>;
-    continueOnFail: boolean;
-  };
+  defaultRetryPolicy: ResolvedRetryPolicy;
 };
 
 /** Fills the defaults of an {@link EngineConfig}. */
@@ -62,11 +59,7 @@ export function resolveEngineConfig(config: EngineConfig = {}): ResolvedEngineCo
   return {
     prefix: config.prefix ?? 'spane',
     workerConcurrency: config.workerConcurrency ?? DEFAULT_WORKER_CONCURRENCY,
-    defaultRetryPolicy: {
-      maxAttempts: config.defaultRetryPolicy?.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
-      backoff: config.defaultRetryPolicy?.backoff ?? DEFAULT_RETRY_POLICY.backoff,
-      continueOnFail: config.defaultRetryPolicy?.continueOnFail ?? false,
-    },
+    defaultRetryPolicy: resolveRetryPolicy({}, config.defaultRetryPolicy),
     defaultPriority: config.defaultPriority ?? 5,
     useNativeRateLimiting: config.useNativeRateLimiting ?? false,
     rateLimiter: config.rateLimiter,

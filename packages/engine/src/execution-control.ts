@@ -7,9 +7,10 @@ import {
   type RetryPolicy,
   resolveRetryPolicy,
 } from '@spane/core';
-import { nodeJobId, type WorkflowQueues } from '@spane/queue';
+import { nodeJobId, startJobId, type WorkflowQueues } from '@spane/queue';
 import type { EngineEvents } from './engine-events.ts';
 import { queueJobId } from './execution-starter.ts';
+import { inlineRetryTag } from './node-jobs.ts';
 import type { NodePipeline } from './node-pipeline.ts';
 import { readParentLink } from './parent-link.ts';
 import type { WorkflowCatalog } from './workflow-catalog.ts';
@@ -137,8 +138,8 @@ export class ExecutionControl {
         return [
           nodeJobId(executionId, nodeId),
           nodeJobId(executionId, nodeId, 'wait'),
-          ...Array.from({ length: policy.maxAttempts - 1 }, (_, i) =>
-            nodeJobId(executionId, nodeId, `inline${i + 1}`),
+          ...Array.from({ length: policy.maxAttempts }, (_, i) =>
+            nodeJobId(executionId, nodeId, inlineRetryTag(i)),
           ),
         ];
       });
@@ -147,7 +148,7 @@ export class ExecutionControl {
         jobIds.push(nodeJobId(executionId, child.parentNodeId, `done.${child.executionId}`));
       }
       await Promise.all(jobIds.map((jobId) => this.#queues.removeNodeJob(jobId)));
-      await this.#queues.removeWorkflowJob(queueJobId(`start.${executionId}`));
+      await this.#queues.removeWorkflowJob(queueJobId(startJobId(executionId)));
       this.#events.emit('execution:cancelled', { executionId, workflowId: execution.workflowId });
     }
     for (const child of await this.#children(executionId, LIVE)) {

@@ -1,9 +1,8 @@
 import {
-  type CompiledWorkflow,
   ExecutionCancelledError,
   type ExecutionResult,
   type ExecutionStore,
-  getCompiledNode,
+  type NodeDefinition,
   type NodeRegistry,
   RateLimitError,
   resolveNodeTimeout,
@@ -80,7 +79,7 @@ export class ExecutorRunner {
 
   /** Runs one attempt of a node's executor (a delay node just passes its input on). */
   async run(
-    graph: CompiledWorkflow,
+    node: Readonly<NodeDefinition>,
     data: NodeJobData,
     inputs: {
       inputData: unknown;
@@ -91,7 +90,6 @@ export class ExecutorRunner {
     attempt: number,
   ): Promise<ExecutionResult> {
     const { executionId, workflowId, nodeId } = data;
-    const node = getCompiledNode(graph, nodeId);
     if (node.type === 'delay') return successResult(inputs.inputData);
     const executor = this.#deps.registry.get(node.type);
     if (!executor) throw new UnknownNodeTypeError(node.type, { nodeId, workflowId });

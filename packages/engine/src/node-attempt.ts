@@ -9,7 +9,7 @@ import {
 } from '@spane/core';
 
 /** Checks that an executor returned an `ExecutionResult`, and turns `success: false` into an error. */
-export function checkResult(nodeId: string, executionId: string, value: unknown): ExecutionResult {
+function checkResult(nodeId: string, executionId: string, value: unknown): ExecutionResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InvalidResultError(
       nodeId,

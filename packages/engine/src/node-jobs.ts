@@ -35,13 +35,7 @@ export function buildNodeJob(
   },
 ): { data: NodeJobData; options: NodeJobOptions } {
   const policy = resolveRetryPolicy(getCompiledNode(graph, nodeId), options.defaultRetryPolicy);
-  const data: NodeJobData = {
-    executionId: execution.executionId,
-    workflowId: execution.workflowId,
-    workflowVersion: execution.workflowVersion,
-    nodeId,
-  };
-  if (execution.priority !== undefined) data.priority = execution.priority;
+  const data = nodeJobData(execution, nodeId);
   if (options.resumeAfterDelay) data.resumeAfterDelay = true;
   if (options.childExecutionId !== undefined) data.childExecutionId = options.childExecutionId;
   const offset = options.attemptOffset ?? 0;
@@ -54,6 +48,23 @@ export function buildNodeJob(
   if (execution.priority !== undefined) jobOptions.priority = execution.priority;
   if (options.delay !== undefined) jobOptions.delay = options.delay;
   return { data, options: jobOptions };
+}
+
+/** The tag of the job that retries a node first run inline, after `attemptsMade` attempts. */
+export function inlineRetryTag(attemptsMade: number): string {
+  return `inline${attemptsMade}`;
+}
+
+/** The data of a node's job (or of a node run inline in its parent's job). */
+export function nodeJobData(execution: ExecutionJobContext, nodeId: string): NodeJobData {
+  const data: NodeJobData = {
+    executionId: execution.executionId,
+    workflowId: execution.workflowId,
+    workflowVersion: execution.workflowVersion,
+    nodeId,
+  };
+  if (execution.priority !== undefined) data.priority = execution.priority;
+  return data;
 }
 
 /** Maps the seeds' priority (1–10, higher is more urgent) to BullMQ's (1 is most urgent). */

@@ -5,11 +5,11 @@ import {
   type ExecutionResult,
   type ExecutionState,
   getCompiledNode,
-  isRetryableError,
   isTerminalStatus,
   resolveDelayDuration,
   resolveNodeEdges,
   resolveRetryPolicy,
+  shouldMoveToDLQ,
   toError,
   WorkflowError,
 } from '@spane/core';
@@ -17,7 +17,12 @@ import { type Job, type NodeJobData, nodeJobId } from '@spane/queue';
 import { DelayedError } from 'bullmq';
 import { CompositeNodes } from './composite-nodes.ts';
 import { ExecutorRunner, type ExecutorRunnerDeps } from './executor-runner.ts';
-import { buildNodeJob, type ExecutionJobContext } from './node-jobs.ts';
+import {
+  buildNodeJob,
+  type ExecutionJobContext,
+  inlineRetryTag,
+  nodeJobData,
+} from './node-jobs.ts';
 import {
   HARD_FAILURE,
   type Outcome,
@@ -139,10 +144,7 @@ export class NodePipeline {
     const execution = await store.getExecution(executionId, { nodeIds: [nodeId, ...parents] });
     if (!execution) return undefined;
     const context: ExecutionJobContext = {
-      executionId,
-      workflowId,
-      workflowVersion,
-      priority: step.data.priority,
+      ...this.#contextOf(step.data),
       parentExecutionId: execution.parentExecutionId ?? null,
     };
 
@@ -221,7 +223,7 @@ export class NodePipeline {
         await this.#runner.admit(node.type, executionId);
         this.#deps.events.emit('node:started', { executionId, workflowId, nodeId, attempt });
         result = await this.#runner.run(
-          graph,
+          node,
           step.data,
           {
             inputData,
@@ -255,7 +257,7 @@ export class NodePipeline {
         throw new DelayedError();
       }
       this.#recordSpan(context, nodeId, attempt, started, error);
-      if (isRetryableError(error) && attempt < policy.maxAttempts) {
+      if (!shouldMoveToDLQ(error, attempt, policy.maxAttempts)) {
         this.#deps.events.emit('node:retrying', {
           executionId,
           workflowId,
@@ -282,9 +284,7 @@ export class NodePipeline {
       };
       outcome = {
         result,
-        resolution: continueOnFail
-          ? { kind: 'resolved', active: [...(graph.children.get(nodeId) ?? [])], inactive: [] }
-          : { kind: 'failed' },
+        resolution: resolveNodeEdges(graph, nodeId, result, { continueOnFail }),
         error,
       };
     }
@@ -299,6 +299,7 @@ export class NodePipeline {
     return next === undefined ? undefined : this.#inlineStep(context, next);
   }
 
+  /** What a node's job data says about its execution. */
   #contextOf(data: NodeJobData): ExecutionJobContext {
     return {
       executionId: data.executionId,
@@ -310,14 +311,11 @@ export class NodePipeline {
 
   /** The step of a lone ready child, run next in the current job. */
   #inlineStep(context: ExecutionJobContext, nodeId: string): NodeStep {
-    const data: NodeJobData = {
-      executionId: context.executionId,
-      workflowId: context.workflowId,
-      workflowVersion: context.workflowVersion,
-      nodeId,
+    return {
+      data: nodeJobData(context, nodeId),
+      attemptsMade: 0,
+      jobId: nodeJobId(context.executionId, nodeId),
     };
-    if (context.priority !== undefined) data.priority = context.priority;
-    return { data, attemptsMade: 0, jobId: nodeJobId(context.executionId, nodeId) };
   }
 
   /** Puts a node that ran inline into a job of its own (a retry, or a wait for a limit). */
@@ -330,7 +328,7 @@ export class NodePipeline {
     await this.#deps.queues.addNodeJobs([
       buildNodeJob(graph, context, nodeId, {
         defaultRetryPolicy: this.#deps.config.defaultRetryPolicy,
-        tag: `inline${options.attemptsMade}`,
+        tag: inlineRetryTag(options.attemptsMade),
         delay: Math.max(1, options.delay),
         attemptOffset: options.attemptsMade,
       }),
@@ -342,14 +340,9 @@ export class NodePipeline {
    * limit, a store outage through every attempt).
    */
   async failFromQueue(job: Job<NodeJobData>, error: Error): Promise<void> {
-    const { executionId, workflowId, workflowVersion, nodeId } = job.data;
+    const { workflowId, workflowVersion, nodeId } = job.data;
     const { graph } = await this.#deps.catalog.version(workflowId, workflowVersion);
-    const context: ExecutionJobContext = {
-      executionId,
-      workflowId,
-      workflowVersion,
-      priority: job.data.priority,
-    };
+    const context = this.#contextOf(job.data);
     const result: ExecutionResult = {
       success: false,
       error: error.message,

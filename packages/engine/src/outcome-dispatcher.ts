@@ -113,19 +113,7 @@ export class OutcomeDispatcher {
     nodeId: string,
     result: ExecutionResult,
   ): Promise<void> {
-    const children = graph.children.get(nodeId) ?? [];
-    await this.#deps.store.commitNodeOutcome({
-      executionId,
-      nodeId,
-      result,
-      resolution: 'resolved',
-      edges: this.#edges(
-        graph,
-        nodeId,
-        children.filter((child) => isEdgeActive(result, child)),
-      ),
-      totalNodes: graph.size,
-    });
+    await this.#commitStored(graph, executionId, nodeId, result);
   }
 
   /**
@@ -253,7 +241,7 @@ export class OutcomeDispatcher {
     const queue: Array<[string, ExecutionResult]> = [[nodeId, stored]];
     for (let budget = MAX_RECOVERY_WALK; queue.length > 0 && budget > 0; budget--) {
       const [id, result] = queue.shift() as [string, ExecutionResult];
-      await this.ensure(graph, context, id, result);
+      await this.#ensure(graph, context, id, result);
       const next = (graph.children.get(id) ?? []).filter((child) => !seen.has(child));
       if (next.length === 0) continue;
       const results = await this.#deps.store.getNodeResults(context.executionId, next);
@@ -265,7 +253,7 @@ export class OutcomeDispatcher {
   }
 
   /** Re-derives what a resolved node made ready or skipped, and ensures it. */
-  async ensure(
+  async #ensure(
     graph: CompiledWorkflow,
     context: ExecutionJobContext,
     nodeId: string,
@@ -273,20 +261,28 @@ export class OutcomeDispatcher {
   ): Promise<void> {
     // A hard failure made nothing ready (and may be being reopened by a DLQ retry right now).
     if (stored.metadata?.[HARD_FAILURE] === true) return;
-    const children = graph.children.get(nodeId) ?? [];
-    const commit = await this.#deps.store.commitNodeOutcome({
-      executionId: context.executionId,
+    const commit = await this.#commitStored(graph, context.executionId, nodeId, stored);
+    await this.#dispatch(graph, context, commit);
+  }
+
+  /** Commits a result that is already known (stored, or copied) as resolved, with its edges. */
+  #commitStored(
+    graph: CompiledWorkflow,
+    executionId: string,
+    nodeId: string,
+    result: ExecutionResult,
+  ): Promise<NodeOutcomeCommitResult> {
+    const active = (graph.children.get(nodeId) ?? []).filter((child) =>
+      isEdgeActive(result, child),
+    );
+    return this.#deps.store.commitNodeOutcome({
+      executionId,
       nodeId,
-      result: stored,
+      result,
       resolution: 'resolved',
-      edges: this.#edges(
-        graph,
-        nodeId,
-        children.filter((child) => isEdgeActive(stored, child)),
-      ),
+      edges: this.#edges(graph, nodeId, active),
       totalNodes: graph.size,
     });
-    await this.#dispatch(graph, context, commit);
   }
 
   /**

@@ -52,8 +52,12 @@ export class WorkflowCatalog {
     if (local) return local;
     const stored = await this.#store.getWorkflow(workflowId);
     if (!stored) throw new WorkflowNotFoundError(workflowId);
+    // A stored version never changes: compile it once.
+    const key = `${workflowId}@${stored.version}`;
+    const cached = this.#compiled.get(key);
+    if (cached) return cached;
     const entry = { version: stored.version, graph: this.#compile(stored.definition) };
-    this.#compiled.set(`${workflowId}@${stored.version}`, entry);
+    this.#compiled.set(key, entry);
     return entry;
   }
 
@@ -67,11 +71,6 @@ export class WorkflowCatalog {
     const entry = { version, graph: this.#compile(stored.definition) };
     this.#compiled.set(key, entry);
     return entry;
-  }
-
-  /** Ids of the workflows registered in this process. */
-  localIds(): string[] {
-    return [...this.#latest.keys()];
   }
 
   #compile(definition: unknown): CompiledWorkflow {

@@ -30,7 +30,7 @@ export function openPostgresQueuePool(connection: PostgresQueueConnection): {
   const base: pg.PoolConfig =
     typeof connection.postgres === 'string'
       ? { connectionString: connection.postgres }
-      : { ...(connection.postgres as pg.Pool & { options: pg.PoolConfig }).options };
+      : { ...connection.postgres.options };
   const searchPath = `-c search_path="${POSTGRES_QUEUE_SCHEMA}"`;
   const pool = new pg.Pool({
     ...base,

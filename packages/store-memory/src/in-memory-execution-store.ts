@@ -144,9 +144,8 @@ export class InMemoryExecutionStore implements ExecutionStore {
       if (existing) return { execution: this.#state(existing), created: false };
     }
     const executionId = input.executionId ?? randomUUID();
-    if (this.#peek(executionId)) {
-      return { execution: this.#state(this.#peek(executionId) as Entry), created: false };
-    }
+    const found = this.#peek(executionId);
+    if (found) return { execution: this.#state(found), created: false };
     const now = new Date();
     const entry: Entry = {
       seq: ++this.#seq,

@@ -1,20 +1,19 @@
 import {
   decideNodeOutcome,
   ExecutionNotFoundError,
-  type ExecutionStatus,
   type NodeOutcomeCommit,
   type NodeOutcomeCommitResult,
-  type NodeProgress,
   type OutcomeDecision,
   type OutcomeSnapshot,
+  toCommitResult,
 } from '@spane/core';
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Database } from './database.ts';
 import { decisionWrites, executionUpdate } from './decision-writes.ts';
+import { lockExecution } from './execution-queries.ts';
 import { toRequiredJson } from './json-codec.ts';
 import { commitOptimistically } from './optimistic-commit.ts';
-
-const ZERO: NodeProgress = { resolvedParents: 0, activeParents: 0 };
+import { outcomeSnapshot, snapshotNodeIds } from './outcome-snapshot.ts';
 
 /**
  * Reads, under the execution's row lock, what `decideNodeOutcome` needs: the execution's status
@@ -27,15 +26,10 @@ async function readSnapshot(
 ): Promise<OutcomeSnapshot | undefined> {
   // Round trip 1: the lock serializes every writer of this execution. The node rows are read by a
   // later statement, so (in READ COMMITTED) they include what the previous lock holder committed.
-  const execution = await trx
-    .selectFrom('executions')
-    .select(['status', 'resolved_count'])
-    .where('id', '=', commit.executionId)
-    .forNoKeyUpdate()
-    .executeTakeFirst();
+  const execution = await lockExecution(trx, commit.executionId);
   if (!execution) return undefined;
   // Round trip 2: the node and its children, by primary key.
-  const nodeIds = [commit.nodeId, ...commit.edges.map((edge) => edge.child)];
+  const nodeIds = snapshotNodeIds(commit);
   const rows = await trx
     .selectFrom('node_results')
     .select(['node_id', 'resolved_parents', 'active_parents'])
@@ -43,18 +37,17 @@ async function readSnapshot(
     .where('execution_id', '=', commit.executionId)
     .where('node_id', '=', (eb) => eb.fn.any(eb.val(nodeIds)))
     .execute();
-  const nodes = new Map(rows.map((row) => [row.node_id, row]));
-  return {
-    status: execution.status as ExecutionStatus,
-    resolvedCount: execution.resolved_count,
-    hasResult: (id) => nodes.get(id)?.has_result ?? false,
-    progress: (id) => {
-      const row = nodes.get(id);
-      return row === undefined
-        ? ZERO
-        : { resolvedParents: row.resolved_parents, activeParents: row.active_parents };
-    },
-  };
+  const nodes = new Map(
+    rows.map((row) => [
+      row.node_id,
+      {
+        resolvedParents: row.resolved_parents,
+        activeParents: row.active_parents,
+        hasResult: row.has_result,
+      },
+    ]),
+  );
+  return outcomeSnapshot(execution.status, execution.resolved_count, nodes);
 }
 
 /**
@@ -124,9 +117,6 @@ async function commitUnderLock(
       if (snapshot === undefined) throw new ExecutionNotFoundError(commit.executionId);
       const decision = decideNodeOutcome(snapshot, commit);
       await applyDecision(trx, commit, decision, resultJson);
-      const { firstWrite, ready, skipped, held, status, transitioned } = decision;
-      return transitioned === undefined
-        ? { firstWrite, ready, skipped, held, status }
-        : { firstWrite, ready, skipped, held, status, transitioned };
+      return toCommitResult(decision);
     });
 }

@@ -12,14 +12,8 @@ export interface DeadLetterInput {
 }
 
 /** A stored dead-letter record. */
-export interface DeadLetterRecord {
+export interface DeadLetterRecord extends Omit<DeadLetterInput, 'id'> {
   id: string;
-  executionId: string;
-  workflowId: string;
-  nodeId: string;
-  data?: unknown;
-  error: string;
-  attempts: number;
   createdAt: Date;
 }
 

@@ -9,17 +9,17 @@ import { SUMMARY_COLUMNS } from './row-mappers.ts';
 
 /**
  * Locks an execution's row (`FOR NO KEY UPDATE`) for the rest of the transaction and reads its
- * status and version; `undefined` for an unknown execution. Every writer of an execution's
+ * status, version and resolved count; `undefined` for an unknown execution. Every writer of an execution's
  * scheduling state goes through it, so they apply one after the other. The lock does not block
  * readers, nor inserts of logs and spans (their foreign-key checks take a weaker lock).
  */
 export function lockExecution(
   trx: Transaction<Database>,
   executionId: string,
-): Promise<{ status: string; version: number } | undefined> {
+): Promise<{ status: string; version: number; resolved_count: number } | undefined> {
   return trx
     .selectFrom('executions')
-    .select(['status', 'version'])
+    .select(['status', 'version', 'resolved_count'])
     .where('id', '=', executionId)
     .forNoKeyUpdate()
     .executeTakeFirst();

@@ -1,20 +1,18 @@
 import {
   decideNodeOutcome,
   ExecutionNotFoundError,
-  type ExecutionStatus,
   type NodeOutcomeCommit,
   type NodeOutcomeCommitResult,
-  type NodeProgress,
   type OutcomeDecision,
   type OutcomeSnapshot,
+  toCommitResult,
 } from '@spane/core';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './database.ts';
 import { decisionWrites, executionUpdate } from './decision-writes.ts';
+import { outcomeSnapshot, snapshotNodeIds } from './outcome-snapshot.ts';
 
 const SERIALIZATION_FAILURE = '40001';
-
-const ZERO: NodeProgress = { resolvedParents: 0, activeParents: 0 };
 
 /** A row of the snapshot query's `nodes` array: id, resolved parents, active parents, has result. */
 type NodeTuple = [string, number, number, boolean];
@@ -27,7 +25,7 @@ async function readSnapshot(
   db: Kysely<Database>,
   commit: NodeOutcomeCommit,
 ): Promise<{ snapshot: OutcomeSnapshot; version: number } | undefined> {
-  const nodeIds = [commit.nodeId, ...commit.edges.map((edge) => edge.child)];
+  const nodeIds = snapshotNodeIds(commit);
   const row = await db
     .selectFrom('executions')
     .select(['status', 'resolved_count', 'version'])
@@ -48,18 +46,15 @@ async function readSnapshot(
     .where('id', '=', commit.executionId)
     .executeTakeFirst();
   if (!row) return undefined;
-  const nodes = new Map((row.nodes ?? []).map((tuple) => [tuple[0], tuple]));
+  const nodes = new Map(
+    (row.nodes ?? []).map(([id, resolvedParents, activeParents, hasResult]) => [
+      id,
+      { resolvedParents, activeParents, hasResult },
+    ]),
+  );
   return {
     version: row.version,
-    snapshot: {
-      status: row.status as ExecutionStatus,
-      resolvedCount: row.resolved_count,
-      hasResult: (id) => nodes.get(id)?.[3] ?? false,
-      progress: (id) => {
-        const tuple = nodes.get(id);
-        return tuple === undefined ? ZERO : { resolvedParents: tuple[1], activeParents: tuple[2] };
-      },
-    },
+    snapshot: outcomeSnapshot(row.status, row.resolved_count, nodes),
   };
 }
 
@@ -124,8 +119,5 @@ export async function commitOptimistically(
   ) {
     return undefined;
   }
-  const { firstWrite, ready, skipped, held, status, transitioned } = decision;
-  return transitioned === undefined
-    ? { firstWrite, ready, skipped, held, status }
-    : { firstWrite, ready, skipped, held, status, transitioned };
+  return toCommitResult(decision);
 }

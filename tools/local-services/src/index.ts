@@ -36,4 +36,5 @@ export {
   startRedisServer,
 } from './redis-server.ts';
 export { type RunCommandOptions, type RunCommandResult, runCommand } from './run-command.ts';
+export { exitCodeOf, onShutdownSignal } from './shutdown-signals.ts';
 export { Watchdog } from './watchdog.ts';

@@ -5,7 +5,7 @@ import type {
   NodeOutcomeCommitResult,
   StatusChange,
 } from '../ports/execution-store.ts';
-import { decideNodeOutcome, type NodeProgress } from './outcome-decision.ts';
+import { decideNodeOutcome, type NodeProgress, toCommitResult } from './outcome-decision.ts';
 
 /**
  * The scheduling state of one execution held in memory: status, node results, readiness counters
@@ -46,10 +46,7 @@ export class ExecutionLedger {
     this.resolvedCount = decision.resolvedCount;
     if (decision.transitioned === 'failed' && commit.error !== undefined) this.error = commit.error;
     this.status = decision.status;
-    const { ready, skipped, held, status, transitioned, firstWrite } = decision;
-    return transitioned === undefined
-      ? { firstWrite, ready, skipped, held, status }
-      : { firstWrite, ready, skipped, held, status, transitioned };
+    return toCommitResult(decision);
   }
 
   /** Moves to `to` when the lifecycle (and `from`, when given) allows it. */

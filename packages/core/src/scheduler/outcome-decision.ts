@@ -126,3 +126,11 @@ export function decideNodeOutcome(
     transitioned,
   };
 }
+
+/** What a decision tells the caller of `commitNodeOutcome` (`transitioned` only when it did). */
+export function toCommitResult(decision: OutcomeDecision): NodeOutcomeCommitResult {
+  const { firstWrite, ready, skipped, held, status, transitioned } = decision;
+  return transitioned === undefined
+    ? { firstWrite, ready, skipped, held, status }
+    : { firstWrite, ready, skipped, held, status, transitioned };
+}

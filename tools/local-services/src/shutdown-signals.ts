@@ -1,6 +1,6 @@
 /**
  * Calls `onSignal` on the first SIGINT or SIGTERM (to close things in order, then exit); a second
- * one exits at once, leaving the servers to `@spane/local-services`' exit handler and watchdog.
+ * one exits at once, leaving the servers to this package's exit handler and watchdog.
  * Returns a function that removes the handlers.
  */
 export function onShutdownSignal(onSignal: (signal: NodeJS.Signals) => void): () => void {
