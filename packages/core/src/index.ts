@@ -116,6 +116,7 @@ export {
   isEdgeActive,
   type NodeResolution,
   resolveNodeEdges,
+  storedResult,
 } from './scheduler/edge-activation.ts';
 export { ExecutionLedger } from './scheduler/execution-ledger.ts';
 export { assembleNodeInput, collectWorkflowOutput } from './scheduler/node-input.ts';

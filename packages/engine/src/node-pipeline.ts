@@ -10,6 +10,7 @@ import {
   resolveNodeEdges,
   resolveRetryPolicy,
   shouldMoveToDLQ,
+  storedResult,
   toError,
   WorkflowError,
 } from '@spane/core';
@@ -148,7 +149,7 @@ export class NodePipeline {
       parentExecutionId: execution.parentExecutionId ?? null,
     };
 
-    const existing = execution.nodeResults[nodeId];
+    const existing = storedResult(execution.nodeResults, nodeId);
     if (existing !== undefined) {
       // Redelivered: what it made ready goes (back) to the queue, where job ids de-duplicate, rather
       // than inline, where a job that was already enqueued would run alongside.
@@ -186,7 +187,7 @@ export class NodePipeline {
 
     const parentResults: Record<string, ExecutionResult> = {};
     for (const parent of parents) {
-      const result = execution.nodeResults[parent];
+      const result = storedResult(execution.nodeResults, parent);
       if (result !== undefined) parentResults[parent] = result;
     }
     const inputData = assembleNodeInput(graph, nodeId, {
@@ -343,10 +344,12 @@ export class NodePipeline {
     const { workflowId, workflowVersion, nodeId } = job.data;
     const { graph } = await this.#deps.catalog.version(workflowId, workflowVersion);
     const context = this.#contextOf(job.data);
+    // Attempts made before this job (a first attempt run inline) count too.
+    const attempts = job.attemptsMade + (job.data.attemptOffset ?? 0);
     const result: ExecutionResult = {
       success: false,
       error: error.message,
-      metadata: { attempts: job.attemptsMade, [HARD_FAILURE]: true },
+      metadata: { attempts, [HARD_FAILURE]: true },
     };
     await this.#outcomes.finish(
       graph,
@@ -355,7 +358,7 @@ export class NodePipeline {
       { result, resolution: { kind: 'failed' }, error },
       {
         jobId: String(job.id),
-        attempt: job.attemptsMade,
+        attempt: attempts,
         inputData: undefined,
         durationMs: 0,
         mayInline: false,

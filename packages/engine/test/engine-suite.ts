@@ -362,6 +362,26 @@ export function defineEngineSuite(target: EngineTarget): void {
       expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
     });
 
+    it(`${target.name}: runs nodes named like Object.prototype members`, async () => {
+      const registry = new NodeRegistry().register('echo', async (ctx) =>
+        successResult({ node: ctx.nodeId, input: ctx.inputData }),
+      );
+      const { engine } = await setup(registry, [
+        {
+          id: 'proto-names',
+          nodes: [node('constructor', 'echo', ['toString']), node('toString', 'echo')],
+        },
+      ]);
+      const done = await engine.waitForExecution(
+        await engine.enqueueWorkflow('proto-names', { x: 1 }),
+      );
+      expect(done.status).toBe('completed');
+      expect(done.nodeResults.toString?.data).toEqual({
+        node: 'toString',
+        input: { node: 'constructor', input: { x: 1 } },
+      });
+    });
+
     it(`${target.name}: runs a higher-priority execution before ordinary ones already waiting`, async () => {
       const order: string[] = [];
       const registry = new NodeRegistry().register('record', async (ctx) => {
