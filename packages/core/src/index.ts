@@ -32,6 +32,7 @@ export {
   CircuitBreakerOpenError,
   ConfigurationError,
   CycleDetectedError,
+  EngineShutdownError,
   ExecutionCancelledError,
   ExecutionNotFoundError,
   InvalidNextNodesError,

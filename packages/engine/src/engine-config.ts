@@ -30,6 +30,13 @@ export interface EngineConfig {
   stalledInterval?: number | undefined;
   /** How many times a job may stall before it fails. Default is 3. */
   maxStalledCount?: number | undefined;
+  /**
+   * How long an executor whose signal was aborted (a cancel, a shutdown past its drain time) may
+   * keep its worker slot before its attempt is abandoned, in ms. Default is 2000.
+   */
+  abortGraceMs?: number | undefined;
+  /** How long `gracefulShutdown`/`close` let active nodes finish before aborting them, in ms. Default is 30000. */
+  shutdownTimeoutMs?: number | undefined;
   /** Compiled workflow versions kept in memory. Default is 500. */
   workflowCacheSize?: number | undefined;
   /** Initial data and results larger than this many bytes are kept in the store, not in jobs. Default is 64 KiB. */
@@ -66,6 +73,8 @@ export function resolveEngineConfig(config: EngineConfig = {}): ResolvedEngineCo
     lockDuration: config.lockDuration ?? 30_000,
     stalledInterval: config.stalledInterval ?? 30_000,
     maxStalledCount: config.maxStalledCount ?? 3,
+    abortGraceMs: config.abortGraceMs ?? 2_000,
+    shutdownTimeoutMs: config.shutdownTimeoutMs ?? 30_000,
     workflowCacheSize: config.workflowCacheSize ?? DEFAULT_WORKFLOW_CACHE_SIZE,
     payloadThreshold: config.payloadThreshold ?? DEFAULT_PAYLOAD_THRESHOLD_BYTES,
     inlineChains: config.inlineChains ?? true,

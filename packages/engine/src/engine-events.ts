@@ -25,6 +25,10 @@ export interface EngineEventMap {
     error: string;
   };
   'node:skipped': { executionId: string; workflowId: string; nodeId: string };
+  /** A graceful shutdown began: no new jobs are taken; `activeNodes` run on for up to `timeoutMs`. */
+  'shutdown:started': { timeoutMs: number; activeNodes: number };
+  /** The shutdown ended: `abandonedNodes` were aborted at the deadline and handed back to the queue. */
+  'shutdown:completed': { durationMs: number; abandonedNodes: number };
   /** An error the engine caught outside any node (a lost connection, a store failure). */
   error: { error: Error; context: string };
 }

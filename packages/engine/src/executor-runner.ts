@@ -9,6 +9,7 @@ import {
   successResult,
   toError,
   UnknownNodeTypeError,
+  WorkflowError,
 } from '@spane/core';
 import type { NodeJobData, RateLimiterBackend } from '@spane/queue';
 import type { ResolvedEngineConfig } from './engine-config.ts';
@@ -65,6 +66,23 @@ export class ExecutorRunner {
       controller.abort(new ExecutionCancelledError(executionId));
   }
 
+  /**
+   * Aborts every executor running in this process with `reason` (a shutdown whose drain time is
+   * up). Each is abandoned `abortGraceMs` later if it ignores its signal.
+   */
+  abortAll(reason: Error): void {
+    for (const controllers of this.#running.values()) {
+      for (const controller of controllers) controller.abort(reason);
+    }
+  }
+
+  /** Executors running in this process now. */
+  get activeCount(): number {
+    let count = 0;
+    for (const controllers of this.#running.values()) count += controllers.size;
+    return count;
+  }
+
   /** Takes a start of the node type's rate limit, across every process; throws when none is left. */
   async admit(type: string, executionId: string): Promise<void> {
     const limit = this.#deps.registry.getRateLimit(type);
@@ -112,6 +130,7 @@ export class ExecutorRunner {
             executor,
             timeoutMs: resolveNodeTimeout(node),
             cancelSignal: cancel.signal,
+            abandonAfterMs: this.#deps.config.abortGraceMs,
             context: {
               workflowId,
               executionId,
@@ -128,11 +147,20 @@ export class ExecutorRunner {
           }),
       );
     } catch (error) {
-      if (cancel.signal.aborted) throw new ExecutionCancelledError(executionId, nodeId);
+      if (cancel.signal.aborted) {
+        // A shutdown hands the node back to the queue; a cancel ends it.
+        if (isShutdownError(cancel.signal.reason)) throw cancel.signal.reason;
+        throw new ExecutionCancelledError(executionId, nodeId);
+      }
       throw error;
     } finally {
       controllers.delete(cancel);
       if (controllers.size === 0) this.#running.delete(executionId);
     }
   }
+}
+
+/** Whether an error is the engine's shutdown (the node goes back to the queue, not to a result). */
+export function isShutdownError(value: unknown): value is WorkflowError {
+  return WorkflowError.isInstance(value) && value.code === 'ENGINE_SHUTDOWN';
 }

@@ -30,4 +30,10 @@ export {
   DEFAULT_CIRCUIT_BREAKER_TIMEOUT_MS,
   DEFAULT_HALF_OPEN_RETRY_AFTER_MS,
 } from './resilience/circuit-breakers.ts';
-export { type DLQItem, WorkflowEngine, type WorkflowEngineOptions } from './workflow-engine.ts';
+export {
+  type DLQItem,
+  type GracefulShutdownOptions,
+  type ShutdownStatus,
+  WorkflowEngine,
+  type WorkflowEngineOptions,
+} from './workflow-engine.ts';

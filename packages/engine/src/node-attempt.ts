@@ -48,19 +48,32 @@ function describe(value: unknown): string {
 /**
  * Runs one attempt of an executor: aborts its signal and fails with a retryable
  * {@link NodeTimeoutError} after `timeoutMs`, aborts on `cancelSignal`, and turns anything thrown
- * (even a non-Error) into an Error.
+ * (even a non-Error) into an Error. An executor that ignores its aborted signal is abandoned
+ * `abandonAfterMs` later: the attempt rejects with the abort's reason, so the worker slot is free
+ * even if the executor never settles (whatever it returns afterwards is dropped).
  */
 export async function runAttempt(options: {
   executor: INodeExecutor;
   context: Omit<ExecutionContext, 'signal'>;
   timeoutMs: number | undefined;
   cancelSignal?: AbortSignal | undefined;
+  abandonAfterMs?: number | undefined;
 }): Promise<ExecutionResult> {
   const { executor, context, timeoutMs } = options;
   const controller = new AbortController();
-  const onCancel = () => controller.abort(options.cancelSignal?.reason);
-  options.cancelSignal?.addEventListener('abort', onCancel, { once: true });
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let abandonTimer: ReturnType<typeof setTimeout> | undefined;
+  let abandon: ((reason: unknown) => void) | undefined;
+  const abandoned = new Promise<never>((_, reject) => {
+    abandon = reject;
+  });
+  const onCancel = () => {
+    const reason = options.cancelSignal?.reason;
+    controller.abort(reason);
+    abandonTimer ??= setTimeout(() => abandon?.(reason), options.abandonAfterMs ?? 0);
+  };
+  if (options.cancelSignal?.aborted) onCancel();
+  else options.cancelSignal?.addEventListener('abort', onCancel, { once: true });
   const timeout = new Promise<never>((_, reject) => {
     if (timeoutMs === undefined) return;
     timer = setTimeout(() => {
@@ -73,12 +86,15 @@ export async function runAttempt(options: {
     const run = Promise.resolve().then(() =>
       executor.execute({ ...context, signal: controller.signal }),
     );
-    const value = await (timeoutMs === undefined ? run : Promise.race([run, timeout]));
+    const racers: Array<Promise<unknown>> = [run, abandoned];
+    if (timeoutMs !== undefined) racers.push(timeout);
+    const value = await Promise.race(racers);
     return checkResult(context.nodeId, context.executionId, value);
   } catch (thrown) {
     throw toError(thrown);
   } finally {
     if (timer) clearTimeout(timer);
+    if (abandonTimer) clearTimeout(abandonTimer);
     options.cancelSignal?.removeEventListener('abort', onCancel);
   }
 }

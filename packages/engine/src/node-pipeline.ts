@@ -17,7 +17,7 @@ import {
 import { type Job, type NodeJobData, nodeJobId } from '@spane/queue';
 import { DelayedError } from 'bullmq';
 import { CompositeNodes } from './composite-nodes.ts';
-import { ExecutorRunner, type ExecutorRunnerDeps } from './executor-runner.ts';
+import { ExecutorRunner, type ExecutorRunnerDeps, isShutdownError } from './executor-runner.ts';
 import {
   buildNodeJob,
   type ExecutionJobContext,
@@ -135,6 +135,16 @@ export class NodePipeline {
     }
   }
 
+  /**
+   * Gives a job back to the queue without using an attempt, due again in `delayMs`: a node this
+   * process will not finish (it is shutting down). Always throws BullMQ's `DelayedError`, which
+   * tells the worker the job was moved.
+   */
+  async handBack(job: Job<NodeJobData>, token: string, delayMs: number): Promise<never> {
+    await job.moveToDelayed(Date.now() + delayMs, token);
+    throw new DelayedError();
+  }
+
   /** Runs one node; returns the lone ready child to run next in the same job, if any. */
   async #runStep(step: NodeStep, mayInline: boolean): Promise<NodeStep | undefined> {
     const { store, catalog } = this.#deps;
@@ -241,8 +251,25 @@ export class NodePipeline {
       };
     } catch (thrown) {
       const error = toError(thrown);
-      // Cancelled while it ran: the execution is over, there is nothing to record or retry.
-      if (WorkflowError.isInstance(error) && error.code === 'EXECUTION_CANCELLED') return undefined;
+      // Cancelled while it ran: the execution is over, there is no result to record or retry;
+      // the attempt's span says it was cancelled (an executor that ignored its signal was abandoned).
+      if (WorkflowError.isInstance(error) && error.code === 'EXECUTION_CANCELLED') {
+        this.#recordSpan(context, nodeId, attempt, started, error);
+        return undefined;
+      }
+      // The engine is shutting down and the node did not finish in time: it goes back to the
+      // queue without using an attempt, for another worker (or this one's successor) to run.
+      if (isShutdownError(error)) {
+        this.#recordSpan(context, nodeId, attempt, started, error);
+        if (step.job === undefined || step.token === undefined) {
+          await this.#requeue(graph, context, nodeId, {
+            delay: 1,
+            attemptsMade: step.attemptsMade,
+          });
+          return undefined;
+        }
+        await this.handBack(step.job, step.token, 0);
+      }
       // Turned away (an open breaker, a rate limit): wait and try again without using an attempt.
       if (
         WorkflowError.isInstance(error) &&
@@ -389,6 +416,11 @@ export class NodePipeline {
   /** Aborts the signal of every executor of the execution running in this process. */
   abortExecution(executionId: string): void {
     this.#runner.abortExecution(executionId);
+  }
+
+  /** Aborts every executor running in this process (a shutdown whose drain time is up). */
+  abortAll(reason: Error): void {
+    this.#runner.abortAll(reason);
   }
 
   /** Enqueues the given nodes of an execution (entry nodes at start, held nodes at resume). */

@@ -1,4 +1,5 @@
 import {
+  EngineShutdownError,
   ExecutionNotFoundError,
   type ExecutionState,
   type ExecutionStore,
@@ -92,6 +93,12 @@ export class WorkflowEngine {
   #rateLimiter: RateLimiterBackend | undefined;
   #starting: Promise<void> | undefined;
   #closed = false;
+  #shutdown: Promise<void> | undefined;
+  #shutdownState: ShutdownStatus['state'] = 'running';
+  #shutdownSince: number | undefined;
+  /** Node jobs this process is running now, and who waits for them to be none. */
+  #activeNodes = 0;
+  readonly #idleWaiters = new Set<() => void>();
 
   constructor(options: WorkflowEngineOptions) {
     this.#config = resolveEngineConfig(options.config);
@@ -100,6 +107,7 @@ export class WorkflowEngine {
     this.#queues = new WorkflowQueues({
       connection: options.connection,
       prefix: this.#config.prefix,
+      onError: (error, source) => this.#events.emit('error', { error, context: source }),
     });
     this.#catalog = new WorkflowCatalog({
       store: options.store,
@@ -232,7 +240,7 @@ export class WorkflowEngine {
     });
     const nodeWorker = await this.#queues.createWorker(
       'node',
-      (job, token) => this.#pipeline.process(job as never, token),
+      (job, token) => this.#runNodeJob(job as never, token),
       {
         concurrency: concurrency ?? config.workerConcurrency,
         limiter: config.useNativeRateLimiting ? config.rateLimiter : undefined,
@@ -256,9 +264,6 @@ export class WorkflowEngine {
           this.#events.emit('error', { error: toError(failure), context: 'node job failed' }),
         );
     });
-    nodeWorker.on('error', (error) =>
-      this.#events.emit('error', { error, context: 'node worker' }),
-    );
     const workflowWorker = await this.#queues.createWorker(
       'workflow',
       (job) => this.#starter.process(job as never),
@@ -270,10 +275,38 @@ export class WorkflowEngine {
       },
     );
     workflowWorker.on('failed', (_job, error) => this.#starter.reportFailure(error));
-    workflowWorker.on('error', (error) =>
-      this.#events.emit('error', { error, context: 'workflow worker' }),
-    );
     this.#workers.push(nodeWorker as Worker, workflowWorker as Worker);
+  }
+
+  /** Runs a node job, counted among the active nodes a shutdown waits for. */
+  async #runNodeJob(job: Parameters<NodePipeline['process']>[0], token?: string): Promise<void> {
+    this.#activeNodes++;
+    try {
+      // A job taken while draining (a worker may fetch one more as it finishes the last) goes
+      // straight back, due a moment later so that a live worker elsewhere takes it.
+      if (this.#shutdownState !== 'running' && token !== undefined) {
+        await this.#pipeline.handBack(job, token, HAND_BACK_DELAY_MS);
+      }
+      await this.#pipeline.process(job, token);
+    } finally {
+      this.#activeNodes--;
+      if (this.#activeNodes === 0) for (const wake of this.#idleWaiters) wake();
+    }
+  }
+
+  /** Resolves true once no node job runs here, or false at the deadline. */
+  #whenIdle(deadline: number): Promise<boolean> {
+    if (this.#activeNodes === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (idle: boolean) => {
+        clearTimeout(timer);
+        this.#idleWaiters.delete(wake);
+        resolve(idle);
+      };
+      const wake = () => done(true);
+      const timer = setTimeout(() => done(false), Math.max(0, deadline - Date.now()));
+      this.#idleWaiters.add(wake);
+    });
   }
 
   /** Resolves with the execution once it reaches a terminal status (polling the store). */
@@ -430,20 +463,76 @@ export class WorkflowEngine {
     return structuredClone(this.#config);
   }
 
-  /** Stops the workers (active nodes finish first) and closes the queues. The store stays open. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    await this.#starting?.catch(() => undefined);
-    await this.#queues.close();
-    await this.#signals?.close();
-    await this.#rateLimiter?.close();
-    this.#events.removeAllListeners();
+  /**
+   * Stops this engine: the same as {@link WorkflowEngine.gracefulShutdown}. The store stays open.
+   * Always returns within `timeoutMs` plus `abortGraceMs` plus a few seconds of closing.
+   */
+  async close(options: GracefulShutdownOptions = {}): Promise<void> {
+    await this.gracefulShutdown(options);
   }
 
-  /** The seeds' name for {@link WorkflowEngine.close}. */
-  async gracefulShutdown(): Promise<void> {
-    await this.close();
+  /**
+   * Shuts down gracefully: stops taking new jobs at once, lets the nodes running here finish for up
+   * to `timeoutMs` (default `shutdownTimeoutMs`, 30 s), then aborts the signals of the rest; an
+   * executor that still has not settled `abortGraceMs` later is abandoned and its node goes back to
+   * the queue (no attempt used), where another worker runs it: nothing is lost. Then it closes the
+   * queues and connections. Emits `shutdown:started` and `shutdown:completed`; calling it again
+   * returns the same promise. The store stays open (its owner closes it).
+   *
+   * ```ts
+   * process.once('SIGTERM', () => engine.gracefulShutdown({ timeoutMs: 10_000 }));
+   * ```
+   */
+  gracefulShutdown(options: GracefulShutdownOptions = {}): Promise<void> {
+    this.#shutdown ??= this.#shutDown(options.timeoutMs ?? this.#config.shutdownTimeoutMs);
+    return this.#shutdown;
+  }
+
+  /**
+   * Where this engine stands in its shutdown: `running`, `draining` (no new jobs; active nodes
+   * finishing) or `closed`, since when (ms since the epoch), and how many node jobs run here now.
+   */
+  getShutdownStatus(): ShutdownStatus {
+    return {
+      state: this.#shutdownState,
+      ...(this.#shutdownSince === undefined ? {} : { since: this.#shutdownSince }),
+      activeNodes: this.#activeNodes,
+    };
+  }
+
+  async #shutDown(timeoutMs: number): Promise<void> {
+    const started = Date.now();
+    this.#closed = true;
+    this.#shutdownState = 'draining';
+    this.#shutdownSince = started;
+    this.#events.emit('shutdown:started', { timeoutMs, activeNodes: this.#activeNodes });
+    const deadline = started + Math.max(0, timeoutMs);
+    const report = (context: string) => (error: unknown) =>
+      this.#events.emit('error', { error: toError(error), context });
+    await settleBy(this.#starting, deadline).catch(report('starting workers'));
+    await settleBy(this.#queues.pauseWorkers(), deadline).catch(report('pausing workers'));
+    let abandonedNodes = 0;
+    if (!(await this.#whenIdle(deadline))) {
+      abandonedNodes = this.#activeNodes;
+      this.#pipeline.abortAll(
+        new EngineShutdownError('The engine shut down before the node ended'),
+      );
+      await this.#whenIdle(Date.now() + this.#config.abortGraceMs + ABANDON_SLACK_MS);
+    }
+    const closeBy = Date.now() + CLOSE_TIMEOUT_MS;
+    // Nodes still running here (stuck in I/O) are left to the stalled check of other workers.
+    await settleBy(this.#queues.close({ force: this.#activeNodes > 0 }), closeBy).catch(
+      report('closing queues'),
+    );
+    await settleBy(this.#signals?.close(), closeBy).catch(report('closing signal channel'));
+    await settleBy(this.#rateLimiter?.close(), closeBy).catch(report('closing rate limiter'));
+    this.#shutdownState = 'closed';
+    this.#shutdownSince = Date.now();
+    this.#events.emit('shutdown:completed', {
+      durationMs: Date.now() - started,
+      abandonedNodes,
+    });
+    this.#events.removeAllListeners();
   }
 
   /** The cross-process signal channel, on the queues' Redis or Postgres. */
@@ -457,7 +546,43 @@ export class WorkflowEngine {
   }
 
   #assertOpen(): void {
-    if (this.#closed)
-      throw new WorkflowError({ message: 'The engine is closed', retryable: false });
+    if (this.#closed) throw new EngineShutdownError('The engine is closed');
+  }
+}
+
+/** Options of {@link WorkflowEngine.gracefulShutdown}. */
+export interface GracefulShutdownOptions {
+  /** How long active nodes may finish before they are aborted, in ms. Default is the config's `shutdownTimeoutMs` (30000). */
+  timeoutMs?: number | undefined;
+}
+
+/** What {@link WorkflowEngine.getShutdownStatus} returns. */
+export interface ShutdownStatus {
+  state: 'running' | 'draining' | 'closed';
+  /** When the current state began (ms since the epoch); absent while running. */
+  since?: number | undefined;
+  /** Node jobs this process runs now. */
+  activeNodes: number;
+}
+
+/** How soon a job refused by a draining engine is due again (for a live worker to take it). */
+const HAND_BACK_DELAY_MS = 1_000;
+/** Margin after the abort grace for abandoned attempts to hand their nodes back. */
+const ABANDON_SLACK_MS = 1_000;
+/** Longest wait for each of the queues, the signal channel and the rate limiter to close. */
+const CLOSE_TIMEOUT_MS = 5_000;
+
+/** Waits for `work` until `deadline`; rejects with its error, resolves (without waiting) at the deadline. */
+async function settleBy(work: Promise<unknown> | undefined, deadline: number): Promise<void> {
+  if (work === undefined) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeUp = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+  });
+  work.catch(() => undefined); // a late failure after the deadline is not unhandled
+  try {
+    await Promise.race([work.then(() => undefined), timeUp]);
+  } finally {
+    clearTimeout(timer);
   }
 }

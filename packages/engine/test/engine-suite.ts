@@ -376,7 +376,7 @@ export function defineEngineSuite(target: EngineTarget): void {
         await engine.enqueueWorkflow('proto-names', { x: 1 }),
       );
       expect(done.status).toBe('completed');
-      expect(done.nodeResults.toString?.data).toEqual({
+      expect(Object.entries(done.nodeResults).find(([id]) => id === 'toString')?.[1].data).toEqual({
         node: 'toString',
         input: { node: 'constructor', input: { x: 1 } },
       });

@@ -23,7 +23,10 @@ export const POSTGRES_QUEUE_SCHEMA: string = DEFAULT_SCHEMA;
  * Opens the pool the queues share, with its `search_path` pinned to BullMQ's schema, and starts
  * BullMQ's migrations (idempotent, under BullMQ's advisory lock, so concurrent processes are safe).
  */
-export function openPostgresQueuePool(connection: PostgresQueueConnection): {
+export function openPostgresQueuePool(
+  connection: PostgresQueueConnection,
+  options: { onError?: ((error: Error) => void) | undefined } = {},
+): {
   pool: pg.Pool;
   ready: Promise<void>;
 } {
@@ -39,7 +42,11 @@ export function openPostgresQueuePool(connection: PostgresQueueConnection): {
     options: base.options ? `${base.options} ${searchPath}` : searchPath,
   });
   // An idle client's error (a server restart) must not crash the process; the next query reconnects.
-  pool.on('error', () => undefined);
+  const onError = options.onError ?? (() => undefined);
+  pool.on('error', (error) => onError(error));
+  // A checked-out client (BullMQ holds some for long, e.g. to LISTEN) that loses its connection
+  // emits `error` on itself, where the pool's listener does not hear it.
+  pool.on('connect', (client) => client.on('error', (error) => onError(error)));
   const ready = migrate(pool);
   ready.catch(() => undefined); // surfaced to whoever awaits it
   return { pool, ready };

@@ -47,14 +47,21 @@ export function isPostgresConnection(
  * by `close()`); an ioredis instance is used as is and must have `maxRetriesPerRequest: null`.
  * A Postgres URL or pool makes a pool of SPANE's own (see {@link PostgresQueueConnection}).
  */
-export function resolveConnection(connection: QueueConnection): ResolvedConnection {
+export function resolveConnection(
+  connection: QueueConnection,
+  options: { onError?: ((error: Error) => void) | undefined } = {},
+): ResolvedConnection {
+  const onError = options.onError ?? (() => undefined);
   if (typeof connection === 'string') {
     if (/^postgres(ql)?:\/\//i.test(connection)) {
       throw new TypeError(
         'A Postgres URL selects the PostgreSQL backend only as `{ postgres: url }`; a bare string is a Redis URL.',
       );
     }
-    return { kind: 'redis', client: new Redis(connection, REDIS_CLIENT_OPTIONS), owned: true };
+    const client = new Redis(connection, REDIS_CLIENT_OPTIONS);
+    // ioredis reconnects by itself; without a listener it prints every failed attempt to stderr.
+    client.on('error', onError);
+    return { kind: 'redis', client, owned: true };
   }
   if (connection instanceof Redis) {
     if (connection.options.maxRetriesPerRequest !== null) {
@@ -65,7 +72,7 @@ export function resolveConnection(connection: QueueConnection): ResolvedConnecti
     return { kind: 'redis', client: connection, owned: false };
   }
   if (isPostgresConnection(connection)) {
-    const { pool, ready } = openPostgresQueuePool(connection);
+    const { pool, ready } = openPostgresQueuePool(connection, { onError });
     return { kind: 'postgres', pool, ready };
   }
   throw new TypeError(

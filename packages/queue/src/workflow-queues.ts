@@ -26,6 +26,12 @@ export interface WorkflowQueuesOptions {
   prefix?: string | undefined;
   /** Failed jobs kept per queue. Default is 5000. */
   removeOnFail?: number | undefined;
+  /**
+   * Errors of the queues, workers and connections (a lost Redis or PostgreSQL connection, a failed
+   * lock renewal), with what raised them. BullMQ and ioredis reconnect by themselves; without this
+   * they are dropped, never thrown.
+   */
+  onError?: ((error: Error, source: string) => void) | undefined;
 }
 
 /** Options of a worker made by {@link WorkflowQueues.createWorker}. */
@@ -59,6 +65,7 @@ export class WorkflowQueues {
   readonly #backend: QueueBackend;
   readonly #removeOnFail: number;
   readonly #workers = new Set<Worker>();
+  readonly #onError: (error: Error, source: string) => void;
   #queues: Promise<OpenQueues> | undefined;
   #closed = false;
 
@@ -66,7 +73,10 @@ export class WorkflowQueues {
     this.prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
     if (this.prefix.includes(':')) throw new TypeError('A queue prefix cannot contain ":"');
     this.#removeOnFail = options.removeOnFail ?? DEFAULT_REMOVE_ON_FAIL_COUNT;
-    this.#connection = resolveConnection(options.connection);
+    this.#onError = options.onError ?? (() => undefined);
+    this.#connection = resolveConnection(options.connection, {
+      onError: (error) => this.#onError(error, 'queue connection'),
+    });
     this.#backend = queueBackend(this.#connection, this.prefix);
   }
 
@@ -89,8 +99,11 @@ export class WorkflowQueues {
     this.#queues ??= (async () => {
       if (this.#connection.kind === 'postgres') await this.#connection.ready;
       const { Queue } = this.#backend;
-      const make = <T>(role: QueueRole) =>
-        new Queue<T>(this.#backend.queueName(role), this.#baseOptions()) as Queue<T>;
+      const make = <T>(role: QueueRole) => {
+        const queue = new Queue<T>(this.#backend.queueName(role), this.#baseOptions()) as Queue<T>;
+        (queue as Queue).on('error', (error: Error) => this.#onError(error, `${role} queue`));
+        return queue;
+      };
       return {
         node: make<NodeJobData>('node'),
         workflow: make<WorkflowJobData>('workflow'),
@@ -269,8 +282,17 @@ export class WorkflowQueues {
       maxStalledCount: options.maxStalledCount ?? 3,
     }) as Worker<T>;
     this.#workers.add(worker as Worker);
+    (worker as Worker).on('error', (error: Error) => this.#onError(error, `${role} worker`));
     worker.on('closed', () => this.#workers.delete(worker as Worker));
     return worker;
+  }
+
+  /**
+   * Stops every worker from taking new jobs, at once; their active jobs go on (and keep their
+   * locks). The first step of a graceful shutdown.
+   */
+  async pauseWorkers(): Promise<void> {
+    await Promise.all([...this.#workers].map((worker) => worker.pause(true)));
   }
 
   /** Closes the workers (letting active jobs finish), the queues, and a connection SPANE created. */

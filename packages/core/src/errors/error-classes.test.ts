@@ -3,6 +3,7 @@ import {
   CircuitBreakerOpenError,
   ConfigurationError,
   CycleDetectedError,
+  EngineShutdownError,
   ExecutionCancelledError,
   ExecutionNotFoundError,
   InvalidNextNodesError,
@@ -73,6 +74,7 @@ const cases: Array<[string, () => WorkflowError, WorkflowErrorCode, boolean]> = 
     false,
   ],
   ['ExecutionCancelledError', () => new ExecutionCancelledError('e'), 'EXECUTION_CANCELLED', false],
+  ['EngineShutdownError', () => new EngineShutdownError(), 'ENGINE_SHUTDOWN', true],
   ['PayloadNotFoundError', () => new PayloadNotFoundError('ref'), 'PAYLOAD_NOT_FOUND', false],
 ];
 

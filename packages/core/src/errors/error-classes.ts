@@ -288,6 +288,16 @@ export class ExecutionCancelledError extends WorkflowError {
   }
 }
 
+/**
+ * The engine is shutting down: raised as the abort reason of executors still running when the
+ * drain time is up, and for work refused while the engine drains or after it closed.
+ */
+export class EngineShutdownError extends WorkflowError {
+  constructor(message = 'The engine is shutting down') {
+    super({ message, code: 'ENGINE_SHUTDOWN', retryable: true });
+  }
+}
+
 /** A claim-check reference points at a payload the store no longer has. */
 export class PayloadNotFoundError extends WorkflowError {
   constructor(reference: string) {

@@ -27,7 +27,10 @@ export type WorkflowErrorCode =
   | 'LOCK_NOT_ACQUIRED'
   | 'SIGNAL_PAYLOAD_TOO_LARGE'
   | 'SIGNAL_MALFORMED'
-  | 'SIGNAL_CHANNEL_CLOSED';
+  | 'SIGNAL_CHANNEL_CLOSED'
+  | 'ENGINE_SHUTDOWN'
+  | 'UNSUPPORTED_INPUT'
+  | 'ENQUEUE_FAILED';
 
 const MARKER = Symbol.for('spane.error');
 
