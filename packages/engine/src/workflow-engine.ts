@@ -206,6 +206,7 @@ export class WorkflowEngine {
    * data). Returns the job id.
    */
   async enqueueNode(executionId: string, workflowId: string, nodeId: string): Promise<string> {
+    this.#assertOpen();
     const execution = await this.#store.getExecution(executionId, { nodeIds: [] });
     if (!execution) throw new ExecutionNotFoundError(executionId);
     if (execution.workflowId !== workflowId) {
@@ -226,7 +227,7 @@ export class WorkflowEngine {
    * execution starts. Resolves once they are listening (on Postgres, after BullMQ's migrations).
    */
   startWorkers(concurrency?: number): Promise<void> {
-    this.#assertOpen();
+    if (this.#closed) return Promise.reject(closedError());
     this.#starting ??= this.#startWorkers(concurrency);
     return this.#starting;
   }
@@ -410,6 +411,7 @@ export class WorkflowEngine {
    * and every completed result is kept. Returns false when the item or its failure is gone.
    */
   async retryDLQItem(dlqJobId: string): Promise<boolean> {
+    this.#assertOpen();
     const item = await this.#queues.getDeadLetter(dlqJobId);
     if (!item) return false;
     const { executionId, workflowId, workflowVersion, nodeId } = item.data;
@@ -546,8 +548,13 @@ export class WorkflowEngine {
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new EngineShutdownError('The engine is closed');
+    if (this.#closed) throw closedError();
   }
+}
+
+/** What every method that adds work throws once the engine is closed (or closing). */
+function closedError(): EngineShutdownError {
+  return new EngineShutdownError('The engine is closed');
 }
 
 /** Options of {@link WorkflowEngine.gracefulShutdown}. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type ExecutionStore, NodeRegistry, successResult, WorkflowError } from '@spane/core';
+import { waitFor } from '@spane/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WorkflowEngine } from '../src/index.ts';
 import {
@@ -10,7 +11,6 @@ import {
   redisQueue,
   startEngine,
 } from './harness.ts';
-import { waitFor } from './support/wait-for.ts';
 
 const targets: EngineTarget[] = [
   { name: 'Redis queue, memory store', queue: redisQueue, store: memoryStore },
@@ -156,11 +156,15 @@ for (const target of targets) {
       const next = await engine.enqueueWorkflow('one', {});
       const done = await engine.waitForExecution(next, { timeoutMs: 25_000 });
       expect(done.status).toBe('completed');
-      await waitFor(async () => engine.getShutdownStatus().activeNodes === 0);
+      await waitFor(() => engine.getShutdownStatus().activeNodes === 0, {
+        what: 'the cancelled node to leave the engine',
+      });
       const cancelled = await store.getExecution(hung);
       expect(cancelled?.status).toBe('cancelled');
       expect(cancelled?.nodeResults.work).toBeUndefined();
-      await waitFor(async () => (await store.getTrace(hung)).length > 0);
+      await waitFor(async () => (await store.getTrace(hung)).length > 0, {
+        what: 'the span of the cancelled node',
+      });
       const [span] = await store.getTrace(hung);
       expect(span?.status).toBe('error');
       expect(String(span?.attributes?.error)).toContain('cancelled');

@@ -10,6 +10,7 @@ import type {
   NodeJobOptions,
   WorkflowJobData,
 } from './job-shapes.ts';
+import { newestFirstRange } from './oldest-first-page.ts';
 import { type QueueBackend, queueBackend } from './queue-backend.ts';
 import {
   type QueueConnection,
@@ -182,7 +183,17 @@ export class WorkflowQueues {
     end = 99,
   ): Promise<Array<{ id: string; data: DeadLetterJobData; timestamp: number }>> {
     const { dlq } = await this.#open();
-    const jobs = await dlq.getJobs(['waiting', 'prioritized', 'delayed'], start, end, true);
+    let jobs: Job[];
+    if (this.#backend.kind === 'postgres') {
+      // Its waiting list pages newest first (see newestFirstRange); an item added between the count
+      // and the read can shift the page by one.
+      const range = newestFirstRange(await dlq.getWaitingCount(), start, end);
+      const waiting = range ? await dlq.getJobs(['waiting'], range.start, range.end, false) : [];
+      const others = await dlq.getJobs(['prioritized', 'delayed'], start, end, true);
+      jobs = [...waiting.reverse(), ...others];
+    } else {
+      jobs = await dlq.getJobs(['waiting', 'prioritized', 'delayed'], start, end, true);
+    }
     return jobs.map((job) => ({
       id: job.id as string,
       data: job.data as DeadLetterJobData,
