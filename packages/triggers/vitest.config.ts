@@ -6,5 +6,8 @@ export default defineProject({
     name: 'triggers',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
+    // Integration tests run an engine on real servers on a shared 2-core machine: a ceiling only.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
   },
 });

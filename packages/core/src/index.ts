@@ -38,6 +38,7 @@ export {
   InvalidNextNodesError,
   InvalidResultError,
   InvalidStateTransitionError,
+  InvalidTriggerError,
   NodeExecutionError,
   NodeTimeoutError,
   PayloadNotFoundError,
@@ -88,6 +89,8 @@ export {
   type RetryPolicy,
   type ScheduleTrigger,
   type SubWorkflowNodeConfig,
+  type WebhookMethod,
+  type WebhookSecret,
   type WebhookTrigger,
   type WorkflowDefinition,
   type WorkflowTrigger,
@@ -153,3 +156,23 @@ export {
   WorkflowDefinitionSchema,
   WorkflowTriggerSchema,
 } from './schema/workflow-schema.ts';
+export {
+  type CronChecker,
+  checkDeclaredSchedules,
+  checkSchedule,
+  type DeclaredSchedule,
+  declaredSchedules,
+  isIanaTimeZone,
+  type ScheduleSpec,
+  scheduleDateMs,
+  schedulerIdOf,
+} from './triggers/schedule-spec.ts';
+export {
+  checkDeclaredWebhooks,
+  DEFAULT_WEBHOOK_METADATA_HEADERS,
+  DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
+  declaredWebhookRoutes,
+  normalizeWebhookPath,
+  pickWebhookHeaders,
+  type WebhookRoute,
+} from './triggers/webhook-routes.ts';

@@ -1,9 +1,16 @@
 import { type ExecutionStore, toError, WorkflowError } from '@spane/core';
-import { type Job, startJobId, type WorkflowJobData, type WorkflowQueues } from '@spane/queue';
+import {
+  type Job,
+  scheduledTickOf,
+  startJobId,
+  type WorkflowJobData,
+  type WorkflowQueues,
+} from '@spane/queue';
 import type { EngineEvents } from './engine-events.ts';
 import { type ExecutionJobContext, toQueuePriority } from './node-jobs.ts';
 import type { NodePipeline } from './node-pipeline.ts';
 import type { WorkflowCatalog } from './workflow-catalog.ts';
+import { startScheduledRun } from './workflow-schedules.ts';
 
 /** Options of `enqueueWorkflow`, for whole executions. */
 export interface EnqueueWorkflowOptions {
@@ -53,10 +60,14 @@ export class ExecutionStarter {
     workflowId: string,
     initialData: unknown,
     options: EnqueueWorkflowOptions = {},
+    internal: { startNowWithKey?: string | undefined } = {},
   ): Promise<string> {
     const { version, graph } = await this.#catalog.latest(workflowId);
     const priority = toQueuePriority(options.priority ?? this.#defaultPriority);
-    const viaQueue = (options.delay ?? 0) > 0 || options.jobId !== undefined;
+    // `startNowWithKey`: keyed, yet started at once (a schedule's run is already a queue job).
+    const viaQueue =
+      internal.startNowWithKey === undefined &&
+      ((options.delay ?? 0) > 0 || options.jobId !== undefined);
     const metadata: Record<string, unknown> = { ...(options.metadata ?? {}) };
     if (priority !== undefined) metadata.priority = priority;
     const { execution, created } = await this.#store.createExecution({
@@ -64,7 +75,7 @@ export class ExecutionStarter {
       workflowVersion: version,
       initialData,
       status: viaQueue ? 'pending' : 'running',
-      idempotencyKey: options.jobId,
+      idempotencyKey: internal.startNowWithKey ?? options.jobId,
       metadata,
     });
     const context: ExecutionJobContext = {
@@ -102,6 +113,8 @@ export class ExecutionStarter {
   /** The processor of the workflow queue: starts a pending execution, or creates one for a schedule tick. */
   async process(job: Job<WorkflowJobData>): Promise<string> {
     const data = job.data;
+    const tick = data.executionId === undefined ? scheduledTickOf(job) : undefined;
+    if (tick) return startScheduledRun(job, tick, { store: this.#store, starter: this });
     if (data.executionId === undefined) {
       return this.enqueue(data.workflowId, data.initialData, {
         metadata: { source: data.source ?? 'queue' },

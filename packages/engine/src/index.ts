@@ -30,6 +30,7 @@ export {
   DEFAULT_CIRCUIT_BREAKER_TIMEOUT_MS,
   DEFAULT_HALF_OPEN_RETRY_AFTER_MS,
 } from './resilience/circuit-breakers.ts';
+export type { TriggerWebhookOptions } from './webhook-triggers.ts';
 export {
   type DLQItem,
   type GracefulShutdownOptions,
@@ -37,3 +38,4 @@ export {
   WorkflowEngine,
   type WorkflowEngineOptions,
 } from './workflow-engine.ts';
+export type { RegisterScheduleOptions, ScheduleInfo } from './workflow-schedules.ts';

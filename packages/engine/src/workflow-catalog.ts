@@ -7,6 +7,7 @@ import {
   type WorkflowDefinition,
   WorkflowNotFoundError,
 } from '@spane/core';
+import { checkCronPattern } from '@spane/queue';
 import { LRUCache } from 'lru-cache';
 
 /** A compiled workflow pinned to its stored version. */
@@ -76,6 +77,7 @@ export class WorkflowCatalog {
   #compile(definition: unknown): CompiledWorkflow {
     return compileWorkflow(definition, {
       isKnownNodeType: (type) => this.#registry.has(type) || BUILT_IN_NODE_TYPES.includes(type),
+      checkCron: checkCronPattern,
     });
   }
 }

@@ -5,7 +5,9 @@ import {
   type ExecutionStore,
   isTerminalStatus,
   type NodeRegistry,
+  type ScheduleSpec,
   toError,
+  type WebhookRoute,
   type WorkflowDefinition,
   WorkflowError,
 } from '@spane/core';
@@ -38,7 +40,9 @@ import {
 } from './execution-starter.ts';
 import { NodePipeline } from './node-pipeline.ts';
 import type { CircuitBreakerStats } from './resilience/circuit-breakers.ts';
+import { type TriggerWebhookOptions, WebhookTriggers } from './webhook-triggers.ts';
 import { WorkflowCatalog } from './workflow-catalog.ts';
+import { type ScheduleInfo, WorkflowSchedules } from './workflow-schedules.ts';
 
 const CANCEL_TOPIC = 'cancel';
 
@@ -86,6 +90,8 @@ export class WorkflowEngine {
   readonly #starter: ExecutionStarter;
   readonly #control: ExecutionControl;
   readonly #replayer: ExecutionReplayer;
+  readonly #schedules: WorkflowSchedules;
+  readonly #webhooks: WebhookTriggers;
   readonly #events = new EngineEvents();
   readonly #workers: Worker[] = [];
   readonly #connection: QueueConnection;
@@ -135,6 +141,8 @@ export class WorkflowEngine {
     });
     this.#starter = new ExecutionStarter({ ...deps, pipeline: this.#pipeline });
     this.#replayer = new ExecutionReplayer({ ...deps, pipeline: this.#pipeline });
+    this.#schedules = new WorkflowSchedules(deps);
+    this.#webhooks = new WebhookTriggers({ starter: this.#starter });
     this.#control = new ExecutionControl({
       ...deps,
       pipeline: this.#pipeline,
@@ -154,13 +162,97 @@ export class WorkflowEngine {
    * Validates, stores and compiles a workflow. A changed definition under the same id becomes a new
    * version; running executions stay on the version they started with.
    *
-   * @throws WorkflowValidationError (or CycleDetectedError) naming the path of every problem.
+   * Its `schedule` triggers become job schedulers (a trigger the new version dropped or changed
+   * loses its scheduler; re-registering an unchanged definition changes nothing), and its `webhook`
+   * triggers are served by {@link WorkflowEngine.triggerWebhook}.
+   *
+   * @throws WorkflowValidationError (or CycleDetectedError, or InvalidTriggerError for a bad cron,
+   * zone or interval) naming the path of every problem; nothing is registered then.
    */
   async registerWorkflow(
     definition: WorkflowDefinition,
   ): Promise<{ workflowId: string; version: number }> {
     const { version } = await this.#catalog.register(definition);
+    await this.#schedules.syncDefinition(definition);
+    this.#webhooks.register(definition);
     return { workflowId: definition.id, version };
+  }
+
+  /**
+   * Runs a workflow on a cron pattern (in an IANA time zone, default UTC) or, in the options form,
+   * every `every` ms, with optional initial data, start and end dates and a run limit. Built on the
+   * queue's job schedulers: idempotent, shared by every process, kept across restarts; each run
+   * starts one execution whose metadata is `{ trigger: 'schedule', schedulerId, scheduledFor }`.
+   * Returns the scheduler id, `schedule:{workflowId}:{pattern}` (`…:every:{ms}` for intervals).
+   *
+   * ```ts
+   * await engine.registerSchedule('daily-report', '0 9 * * *', 'America/New_York');
+   * await engine.registerSchedule({ workflowId: 'sync', every: 60_000, initialData: { full: false } });
+   * ```
+   *
+   * @throws InvalidTriggerError naming the bad field; WorkflowNotFoundError for an unknown workflow.
+   */
+  async registerSchedule(
+    schedule: string | ScheduleSpec,
+    cron?: string,
+    timezone?: string,
+  ): Promise<string> {
+    this.#assertOpen();
+    const spec =
+      typeof schedule === 'string'
+        ? { workflowId: schedule, cron: cron ?? '', ...(timezone ? { timezone } : {}) }
+        : schedule;
+    return this.#schedules.register(spec);
+  }
+
+  /** The seeds' name for {@link WorkflowEngine.registerSchedule}: creates or updates the schedule. */
+  async registerScheduleWithUpsert(
+    workflowId: string,
+    cron: string,
+    timezone?: string,
+  ): Promise<string> {
+    return this.registerSchedule(workflowId, cron, timezone);
+  }
+
+  /** Every schedule, soonest first: `{ id, workflowId, pattern?, every?, tz?, next }` and bounds. */
+  async getJobSchedulers(): Promise<ScheduleInfo[]> {
+    return this.#schedules.list();
+  }
+
+  /** One schedule by its id, or `undefined`. */
+  async getJobScheduler(id: string): Promise<ScheduleInfo | undefined> {
+    return this.#schedules.get(id);
+  }
+
+  /** Removes every schedule of a workflow; returns how many there were. */
+  async removeWorkflowSchedulers(workflowId: string): Promise<number> {
+    return this.#schedules.removeForWorkflow(workflowId);
+  }
+
+  /** Removes one schedule by id; false when there was none. */
+  async removeSchedule(id: string): Promise<boolean> {
+    return this.#schedules.remove(id);
+  }
+
+  /**
+   * Starts every workflow registered here whose webhook trigger matches `path` and `method`, with
+   * `body` as initial data and `{ trigger: 'webhook', path, method, query, headers }` as metadata;
+   * returns their execution ids (none when nothing matches). Signatures are the caller's to check
+   * (`createWebhookHandler` of `@spane/triggers` does it).
+   */
+  async triggerWebhook(
+    path: string,
+    method: string,
+    body: unknown,
+    options: TriggerWebhookOptions = {},
+  ): Promise<string[]> {
+    this.#assertOpen();
+    return this.#webhooks.trigger(path, method, body, options);
+  }
+
+  /** The webhook triggers of the workflows registered here, at one path or all. */
+  getWebhookTriggers(path?: string): WebhookRoute[] {
+    return this.#webhooks.find(path);
   }
 
   /** The latest definition registered by this engine, or `undefined`. */

@@ -90,6 +90,15 @@ export {
   postgresChannelName,
   redisChannelName,
 } from './coordination/signal-channel-names.ts';
+export { checkCronPattern, nextCronRun } from './cron-pattern.ts';
+export {
+  type JobSchedulerInfo,
+  JobSchedulers,
+  type ScheduledTick,
+  type SchedulerRepeat,
+  scheduledTickOf,
+  type UpsertOutcome,
+} from './job-schedulers.ts';
 export type {
   DeadLetterJobData,
   NodeJobData,

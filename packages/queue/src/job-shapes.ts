@@ -24,6 +24,11 @@ export interface WorkflowJobData {
   priority?: number | undefined;
   /** Where the start came from: `api`, `schedule:<id>`, `webhook:<path>`. */
   source?: string | undefined;
+  /**
+   * On a schedule's runs: large initial data kept in the store (the claim check), read back when a
+   * run starts. It is the id of the store record that holds the data as its initial data.
+   */
+  initialDataRef?: string | undefined;
 }
 
 /** Data of a dead-letter job: what failed, why, and how to put it back. */

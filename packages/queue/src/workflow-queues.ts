@@ -4,6 +4,7 @@ import {
   WorkflowError,
 } from '@spane/core';
 import type { Job, Processor, Queue, Worker } from 'bullmq';
+import { JobSchedulers } from './job-schedulers.ts';
 import type {
   DeadLetterJobData,
   NodeJobData,
@@ -62,6 +63,8 @@ interface OpenQueues {
  */
 export class WorkflowQueues {
   readonly prefix: string;
+  /** The job schedulers of the workflow queue (cron and interval starts). */
+  readonly schedulers: JobSchedulers;
   readonly #connection: ResolvedConnection;
   readonly #backend: QueueBackend;
   readonly #removeOnFail: number;
@@ -79,6 +82,10 @@ export class WorkflowQueues {
       onError: (error) => this.#onError(error, 'queue connection'),
     });
     this.#backend = queueBackend(this.#connection, this.prefix);
+    this.schedulers = new JobSchedulers({
+      queue: async () => (await this.#open()).workflow,
+      removeOnFail: this.#removeOnFail,
+    });
   }
 
   /** Which BullMQ backend the queues run on. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signWebhook, verifyWebhookSignature } from './webhook-signature.ts';
+import { checkWebhookSignature, signWebhook, verifyWebhookSignature } from './webhook-signature.ts';
 
 describe('webhook signatures', () => {
   const secret = 's3cret';
@@ -22,5 +22,39 @@ describe('webhook signatures', () => {
     const header = signWebhook(body, { secret, timestamp: 1_000 });
     expect(verifyWebhookSignature(body, header, { secret, timestamp: 1_200 })).toBe(true);
     expect(verifyWebhookSignature(body, header, { secret, timestamp: 1_400 })).toBe(false);
+  });
+
+  it('signs raw bytes the same as the string they encode', () => {
+    const bytes = new TextEncoder().encode(body);
+    const header = signWebhook(bytes, { secret, timestamp: 1_000 });
+    expect(header).toBe(signWebhook(body, { secret, timestamp: 1_000 }));
+    expect(verifyWebhookSignature(bytes, header, { secret, timestamp: 1_000 })).toBe(true);
+  });
+
+  it('accepts any secret of a rotation and any v1 value of the header, saying why it refuses', () => {
+    const old = signWebhook(body, { secret: 'old', timestamp: 1_000 });
+    const fresh = signWebhook(body, { secret: 'new', timestamp: 1_000 });
+    const both = `${old},v1=${fresh.split('v1=')[1]}`;
+    const at = { timestamp: 1_000 };
+    expect(checkWebhookSignature(body, old, { secret: ['new', 'old'], ...at })).toEqual({
+      valid: true,
+    });
+    expect(checkWebhookSignature(body, both, { secret: 'new', ...at })).toEqual({ valid: true });
+    expect(checkWebhookSignature(body, old, { secret: ['new'], ...at })).toEqual({
+      valid: false,
+      problem: 'mismatch',
+    });
+    expect(checkWebhookSignature(body, undefined, { secret, ...at })).toEqual({
+      valid: false,
+      problem: 'missing',
+    });
+    expect(checkWebhookSignature(body, 't=abc,v1=00', { secret, ...at })).toEqual({
+      valid: false,
+      problem: 'malformed',
+    });
+    expect(checkWebhookSignature(body, old, { secret: 'old', timestamp: 2_000 })).toEqual({
+      valid: false,
+      problem: 'expired',
+    });
   });
 });

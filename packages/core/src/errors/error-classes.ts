@@ -14,7 +14,8 @@ export interface ValidationIssue {
     | 'cycle'
     | 'entry-node'
     | 'unknown-node-type'
-    | 'node-config';
+    | 'node-config'
+    | 'trigger';
   /** For a cycle: its nodes in edge order, the first repeated at the end. */
   cycle?: readonly string[] | undefined;
 }
@@ -25,7 +26,10 @@ export class WorkflowValidationError extends WorkflowError {
 
   constructor(
     issues: readonly ValidationIssue[],
-    options: { workflowId?: string | undefined; code?: 'VALIDATION_ERROR' | 'CYCLE_DETECTED' } = {},
+    options: {
+      workflowId?: string | undefined;
+      code?: 'VALIDATION_ERROR' | 'CYCLE_DETECTED' | 'INVALID_TRIGGER';
+    } = {},
   ) {
     const head = issues
       .slice(0, 5)
@@ -61,6 +65,21 @@ export class CycleDetectedError extends WorkflowValidationError {
     ];
     super(issues, { workflowId: options.workflowId, code: 'CYCLE_DETECTED' });
     this.cycle = Object.freeze([...cycle]);
+  }
+}
+
+/**
+ * A schedule or webhook trigger is invalid: a cron pattern that does not parse, a time zone that is
+ * not an IANA zone, an interval that is not positive, an end before the start. Each issue's `path`
+ * names the trigger (`triggers[0].config.cron` in a definition, `cron` for a direct call). Nothing
+ * was registered.
+ */
+export class InvalidTriggerError extends WorkflowValidationError {
+  constructor(
+    issues: readonly ValidationIssue[],
+    options: { workflowId?: string | undefined } = {},
+  ) {
+    super(issues, { workflowId: options.workflowId, code: 'INVALID_TRIGGER' });
   }
 }
 

@@ -28,6 +28,7 @@ export function shouldMoveToDLQ(
 const USER_MESSAGES: Partial<Record<WorkflowError['code'], string>> = {
   VALIDATION_ERROR: 'The workflow definition is not valid.',
   CYCLE_DETECTED: 'The workflow contains a cycle.',
+  INVALID_TRIGGER: 'A schedule or webhook trigger is not valid.',
   WORKFLOW_NOT_FOUND: 'The workflow does not exist.',
   EXECUTION_NOT_FOUND: 'The execution does not exist.',
   UNKNOWN_NODE_TYPE: 'The workflow uses a node type that is not available.',

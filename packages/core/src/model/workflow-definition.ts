@@ -50,25 +50,53 @@ export interface NodeDefinition {
   timeout?: number | undefined;
 }
 
+/**
+ * A webhook secret: the secret itself, or the name of an environment variable that holds it (so a
+ * stored definition holds no secret).
+ */
+export type WebhookSecret = string | { env: string };
+
+/** The HTTP methods a webhook trigger can listen to. */
+export type WebhookMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
 /** Starts a workflow when an HTTP request arrives at `path` with `method`. */
 export interface WebhookTrigger {
   type: 'webhook';
   config: {
+    /** The path under the handler's base path, e.g. `github/push`. Several workflows may share one. */
     path: string;
-    method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | undefined;
-    /** When set, requests must carry a valid HMAC signature made with this secret. */
-    secret?: string | undefined;
+    /** Default is `POST`. */
+    method?: WebhookMethod | undefined;
+    /**
+     * When set, requests must carry a valid timestamped HMAC signature made with this secret. A
+     * list accepts any of its secrets, for a rotation.
+     */
+    secret?: WebhookSecret | WebhookSecret[] | undefined;
+    /** How old a signature may be, in seconds. Default is 300. */
+    toleranceSeconds?: number | undefined;
   };
 }
 
-/** Starts a workflow on a cron schedule, in an IANA time zone. */
+/**
+ * Starts a workflow on a schedule: a cron pattern (five fields, or six with seconds) in an IANA
+ * time zone, or a fixed interval in ms. Exactly one of `cron` and `every`.
+ */
 export interface ScheduleTrigger {
   type: 'schedule';
   config: {
-    cron: string;
+    cron?: string | undefined;
+    /** Interval in ms. */
+    every?: number | undefined;
+    /** IANA time zone of the cron pattern, e.g. `America/New_York`. Default is UTC. */
     timezone?: string | undefined;
     /** The initial data each scheduled execution starts with. */
     data?: unknown;
+    /** No run before this date (ISO 8601 or ms since the epoch). */
+    startDate?: string | number | undefined;
+    /** No run after this date (ISO 8601 or ms since the epoch). */
+    endDate?: string | number | undefined;
+    /** At most this many runs. */
+    limit?: number | undefined;
   };
 }
 

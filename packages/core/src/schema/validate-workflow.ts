@@ -3,6 +3,7 @@ import { findCycles } from '../dag/find-cycles.ts';
 import { collectGraphEdges } from '../dag/graph-edges.ts';
 import {
   CycleDetectedError,
+  InvalidTriggerError,
   type ValidationIssue,
   WorkflowValidationError,
 } from '../errors/error-classes.ts';
@@ -11,6 +12,8 @@ import {
   type NodeDefinition,
   type WorkflowDefinition,
 } from '../model/workflow-definition.ts';
+import { type CronChecker, checkDeclaredSchedules } from '../triggers/schedule-spec.ts';
+import { checkDeclaredWebhooks } from '../triggers/webhook-routes.ts';
 import {
   DelayConfigSchema,
   formatIssuePath,
@@ -26,6 +29,8 @@ export interface ValidateWorkflowOptions {
    * Built-in types (`delay`, `sub-workflow`, `map`) are always known.
    */
   isKnownNodeType?: ((type: string) => boolean) | undefined;
+  /** Checks the cron patterns of schedule triggers; without it, only their other fields are checked. */
+  checkCron?: CronChecker | undefined;
 }
 
 /** The outcome of {@link validateWorkflowDefinitionSafe}. */
@@ -65,13 +70,19 @@ export function validateWorkflowDefinitionSafe(
     };
   }
   const workflow = parsed.output as WorkflowDefinition;
-  const errors = [...checkNodes(workflow.nodes, options), ...checkGraph(workflow)];
+  const errors = [
+    ...checkNodes(workflow.nodes, options),
+    ...checkGraph(workflow),
+    ...checkDeclaredSchedules(workflow, { checkCron: options.checkCron }),
+    ...checkDeclaredWebhooks(workflow),
+  ];
   return errors.length === 0 ? { success: true, data: workflow } : { success: false, errors };
 }
 
 /**
  * Checks a workflow definition and returns it, or throws a {@link WorkflowValidationError} listing
- * every issue (a {@link CycleDetectedError} when the graph has a cycle).
+ * every issue (a {@link CycleDetectedError} when the graph has a cycle, an
+ * {@link InvalidTriggerError} when only triggers are wrong).
  */
 export function validateWorkflowDefinition(
   definition: unknown,
@@ -87,6 +98,9 @@ export function validateWorkflowDefinition(
       : undefined;
   const cycle = result.errors.find((issue) => issue.kind === 'cycle')?.cycle;
   if (cycle) throw new CycleDetectedError(cycle, { workflowId, issues: result.errors });
+  if (result.errors.every((issue) => issue.kind === 'trigger')) {
+    throw new InvalidTriggerError(result.errors, { workflowId });
+  }
   throw new WorkflowValidationError(result.errors, { workflowId });
 }
 

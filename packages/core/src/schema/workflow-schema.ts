@@ -45,21 +45,38 @@ export const NodeDefinitionSchema = v.looseObject({
   timeout: v.optional(positiveInteger),
 });
 
+const webhookSecret = v.union(
+  [nonEmptyString, v.object({ env: nonEmptyString })],
+  'must be a secret or { env: "VARIABLE_NAME" }',
+);
+
 const WebhookTriggerSchema = v.object({
   type: v.literal('webhook'),
   config: v.object({
     path: nonEmptyString,
     method: v.optional(v.picklist(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])),
-    secret: v.optional(nonEmptyString),
+    secret: v.optional(
+      v.union([webhookSecret, v.pipe(v.array(webhookSecret), v.minLength(1, 'must not be empty'))]),
+    ),
+    toleranceSeconds: v.optional(positiveInteger),
   }),
 });
+
+const scheduleDate = v.union(
+  [nonEmptyString, v.pipe(v.number(), v.finite('must be a finite number'))],
+  'must be an ISO 8601 date or ms since the epoch',
+);
 
 const ScheduleTriggerSchema = v.object({
   type: v.literal('schedule'),
   config: v.object({
-    cron: nonEmptyString,
+    cron: v.optional(nonEmptyString),
+    every: v.optional(v.number()),
     timezone: v.optional(nonEmptyString),
     data: v.optional(v.unknown()),
+    startDate: v.optional(scheduleDate),
+    endDate: v.optional(scheduleDate),
+    limit: v.optional(positiveInteger),
   }),
 });
 
