@@ -5,6 +5,7 @@ import {
   NodeRegistry,
   successResult,
   type WorkflowDefinition,
+  WorkflowNotFoundError,
 } from '@spane/core';
 import { WorkflowQueues } from '@spane/queue';
 import { describe, expect, it } from 'vitest';
@@ -127,6 +128,9 @@ export function defineScheduleSuite(target: EngineTarget): void {
       }
       await expect(engine.registerSchedule('bad', 'nope nope')).rejects.toBeInstanceOf(
         InvalidTriggerError,
+      );
+      await expect(engine.registerSchedule('not-registered', '* * * * *')).rejects.toBeInstanceOf(
+        WorkflowNotFoundError,
       );
       const invalid = await engine
         .registerWorkflow(

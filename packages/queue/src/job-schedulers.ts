@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { DEFAULT_REMOVE_ON_COMPLETE_COUNT } from '@spane/core';
 import type { Job, JobSchedulerJson, Queue } from 'bullmq';
 import type { WorkflowJobData } from './job-shapes.ts';
@@ -126,7 +127,8 @@ function sameSchedule(
     existing.startDate === repeat.startDate &&
     existing.endDate === repeat.endDate &&
     existing.limit === repeat.limit &&
-    JSON.stringify(existing.data) === JSON.stringify(data)
+    // Key order is not kept by every backend (PostgreSQL stores the template as jsonb).
+    isDeepStrictEqual(existing.data, JSON.parse(JSON.stringify(data)))
   );
 }
 

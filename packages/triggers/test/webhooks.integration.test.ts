@@ -305,6 +305,52 @@ for (const backend of backends) {
       expect((await fetch(`${base}/nope`, { method: 'POST' })).status).toBe(404);
     });
 
+    it('a closed engine: 503 TRIGGER_FAILED through a Request and over HTTP, never a 500', async () => {
+      const closed = new WorkflowEngine({
+        registry: new NodeRegistry().register('echo', async () => successResult({})),
+        store,
+        connection: backend.connection(),
+        config: { prefix: `hooks-${randomUUID().slice(0, 8)}` },
+      });
+      await closed.registerWorkflow(
+        hooked('closed', [{ type: 'webhook', config: { path: 'closed' } }]),
+      );
+      await closed.close();
+      const errors: unknown[] = [];
+      const handler = createWebhookHandler({
+        engine: closed,
+        onError: (error) => errors.push(error),
+      });
+      const direct = await handler(
+        new Request('http://service.local/api/webhooks/closed', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        }),
+      );
+      expect(direct.status).toBe(503);
+      expect(((await direct.json()) as { error: { code: string } }).error.code).toBe(
+        'TRIGGER_FAILED',
+      );
+      const http = createServer(toNodeListener(handler));
+      http.listen(0, '127.0.0.1');
+      await once(http, 'listening');
+      try {
+        const response = await fetch(
+          `http://127.0.0.1:${(http.address() as AddressInfo).port}/api/webhooks/closed`,
+          { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' },
+        );
+        expect(response.status).toBe(503);
+        expect(await response.json()).toEqual({
+          error: { code: 'TRIGGER_FAILED', message: expect.any(String) },
+        });
+      } finally {
+        http.closeAllConnections();
+        await new Promise((resolve) => http.close(resolve));
+      }
+      expect(errors).toHaveLength(2);
+    });
+
     it('over HTTP: signatures accepted, rejected, expired, and rotated', async () => {
       const body = JSON.stringify({ paid: true });
       const put = (signature?: string) =>
