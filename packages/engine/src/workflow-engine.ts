@@ -250,7 +250,10 @@ export class WorkflowEngine {
     return this.#webhooks.trigger(path, method, body, options);
   }
 
-  /** The webhook triggers of the workflows registered here, at one path or all. */
+  /**
+   * The webhook triggers of the workflows registered here, at one path or all. They include each
+   * trigger's secrets (or their `{ env }` references): keep them on the server.
+   */
   getWebhookTriggers(path?: string): WebhookRoute[] {
     return this.#webhooks.find(path);
   }

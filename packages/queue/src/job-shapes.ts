@@ -22,7 +22,10 @@ export interface WorkflowJobData {
   workflowVersion?: number | undefined;
   initialData?: unknown;
   priority?: number | undefined;
-  /** Where the start came from: `api`, `schedule:<id>`, `webhook:<path>`. */
+  /**
+   * Where the start came from. On a schedule's runs: `definition` for a definition's trigger,
+   * `api` for one made by `registerSchedule`.
+   */
   source?: string | undefined;
   /**
    * On a schedule's runs: large initial data kept in the store (the claim check), read back when a
