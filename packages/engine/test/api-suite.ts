@@ -8,8 +8,7 @@ import {
 import { nodeJobId } from '@spane/queue';
 import { waitFor } from '@spane/test-support';
 import { describe, expect, it } from 'vitest';
-import type { WorkflowEngine } from '../src/index.ts';
-import { type EngineTarget, engineFixture, node } from './harness.ts';
+import { dlqItemsOf, type EngineTarget, engineFixture, node } from './harness.ts';
 import { gate } from './support/gate.ts';
 
 const echo = async (ctx: ExecutionContext) =>
@@ -27,19 +26,6 @@ const queuesClosedError = {
   code: 'WORKFLOW_ERROR',
   message: expect.stringMatching(/queues are closed/),
 };
-
-/** The DLQ items of one execution, once there are `count` of them. */
-function dlqItemsOf(engine: WorkflowEngine, executionId: string, count = 1) {
-  return waitFor(
-    async () => {
-      const items = (await engine.getDLQItems()).filter(
-        (item) => item.data.executionId === executionId,
-      );
-      return items.length >= count ? items : undefined;
-    },
-    { what: `${count} DLQ item(s) of execution ${executionId}` },
-  );
-}
 
 /**
  * The public methods of `WorkflowEngine` that the semantic suites do not exercise on their own,

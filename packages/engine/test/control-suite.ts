@@ -1,56 +1,16 @@
 import {
   type ExecutionContext,
+  type ExecutionStore,
   MAX_SUBWORKFLOW_DEPTH,
   NodeRegistry,
   successResult,
   type WorkflowDefinition,
 } from '@spane/core';
 import { nodeJobId } from '@spane/queue';
+import { waitFor } from '@spane/test-support';
 import { describe, expect, it } from 'vitest';
-import { type EngineTarget, engineFixture, node } from './harness.ts';
-
-/** Resolves when `check` holds, polling; fails the test after `timeoutMs`. */
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** An executor that waits until released (or aborted), recording what it saw. */
-function gate() {
-  const started: string[] = [];
-  const aborted: string[] = [];
-  let release: () => void = () => {};
-  let released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const executor = async (ctx: ExecutionContext) => {
-    started.push(`${ctx.executionId}:${ctx.nodeId}`);
-    await Promise.race([
-      released,
-      new Promise((_, reject) =>
-        ctx.signal.addEventListener('abort', () => {
-          aborted.push(`${ctx.executionId}:${ctx.nodeId}`);
-          reject(ctx.signal.reason);
-        }),
-      ),
-    ]);
-    return successResult({ node: ctx.nodeId, input: ctx.inputData });
-  };
-  return {
-    executor,
-    started,
-    aborted,
-    release: () => release(),
-    reset: () => {
-      released = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-    },
-  };
-}
+import { dlqItemsOf, type EngineTarget, engineFixture, node, queuesIdle } from './harness.ts';
+import { gate } from './support/gate.ts';
 
 /**
  * Control and composition, written once and run against every queue backend and store: pause,
@@ -76,13 +36,17 @@ export function defineControlSuite(target: EngineTarget): void {
         { id: 'p', nodes: [node('a', 'gate', ['b', 'c']), node('b', 'echo'), node('c', 'echo')] },
       ]);
       const id = await engine.enqueueWorkflow('p', { x: 1 });
-      await until(() => g.started.length === 1);
+      await waitFor(() => g.started.length === 1, { what: 'the gated node to start' });
       expect(await engine.pauseExecution(id)).toBe(true);
       expect(await engine.pauseWorkflow(id)).toBe(false); // already paused
       g.release();
-      await until(async () => (await store.getExecution(id))?.nodeResults.a !== undefined);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await waitFor(async () => (await store.getExecution(id))?.nodeResults.a, {
+        what: 'node a to record its result',
+      });
+      // b and c were held in the same commit as a's result: no job was made for them.
+      await queuesIdle(engine);
       expect(ran).toEqual([]);
+      expect((await engine.getJobStatus(nodeJobId(id, 'b'))).exists).toBe(false);
       expect((await store.getExecution(id))?.status).toBe('paused');
       expect(await engine.resumeExecution(id)).toBe(true);
       const done = await engine.waitForExecution(id);
@@ -104,15 +68,17 @@ export function defineControlSuite(target: EngineTarget): void {
         },
       ]);
       const running = await engine.enqueueWorkflow('c1', {});
-      await until(() => g.started.length === 1);
+      await waitFor(() => g.started.length === 1, { what: 'the gated node to start' });
       expect(await engine.cancelExecution(running)).toBe(true);
-      await until(() => g.aborted.length === 1);
+      await waitFor(() => g.aborted.length === 1, { what: 'the gated executor to be aborted' });
       expect((await store.getExecution(running))?.status).toBe('cancelled');
       expect((await store.getExecution(running))?.nodeResults.b).toBeUndefined();
 
       const waiting = await engine.enqueueWorkflow('c2', {});
       const waitJob = nodeJobId(waiting, 'wait', 'wait');
-      await until(async () => (await engine.getJobStatus(waitJob)).exists);
+      await waitFor(async () => (await engine.getJobStatus(waitJob)).exists, {
+        what: 'the delayed job of the wait',
+      });
       expect(await engine.cancelWorkflow(waiting)).toBe(true);
       expect((await engine.getJobStatus(waitJob)).exists).toBe(false);
 
@@ -148,7 +114,9 @@ export function defineControlSuite(target: EngineTarget): void {
       ]);
       const id = await engine.enqueueWorkflow('retry-later', {});
       const retryJob = nodeJobId(id, 'b', 'inline1');
-      await until(async () => (await engine.getJobStatus(retryJob)).exists);
+      await waitFor(async () => (await engine.getJobStatus(retryJob)).exists, {
+        what: 'the delayed retry job',
+      });
       expect((await engine.getJobStatus(retryJob)).status).toBe('delayed');
       expect(await engine.cancelExecution(id)).toBe(true);
       expect((await engine.getJobStatus(retryJob)).exists).toBe(false);
@@ -171,12 +139,17 @@ export function defineControlSuite(target: EngineTarget): void {
         workers: false,
       });
       const id = await worker.engine.enqueueWorkflow('refused', {});
-      await until(() => g.started.length === 1);
+      await waitFor(() => g.started.length === 1, { what: 'the gated node to start' });
       expect(await worker.engine.pauseExecution(id)).toBe(true);
       g.release();
-      await until(async () => (await worker.store.getExecution(id))?.nodeResults.a !== undefined);
+      await waitFor(async () => (await worker.store.getExecution(id))?.nodeResults.a, {
+        what: 'node a to record its result',
+      });
       await broken.engine.close(); // its queue connection is gone: every add fails
-      await expect(broken.engine.resumeExecution(id)).rejects.toThrow();
+      await expect(broken.engine.resumeExecution(id)).rejects.toMatchObject({
+        code: 'WORKFLOW_ERROR',
+        message: expect.stringMatching(/queues are closed/),
+      });
       expect((await worker.store.getExecution(id))?.status).toBe('paused');
       expect(ran).toEqual([]);
       expect(await worker.engine.resumeExecution(id)).toBe(true);
@@ -195,9 +168,9 @@ export function defineControlSuite(target: EngineTarget): void {
         workers: false,
       });
       const id = await controller.enqueueWorkflow('remote', {});
-      await until(() => g.started.length === 1);
+      await waitFor(() => g.started.length === 1, { what: 'the gated node to start' });
       expect(await controller.cancelExecution(id)).toBe(true);
-      await until(() => g.aborted.length === 1);
+      await waitFor(() => g.aborted.length === 1, { what: 'the gated executor to be aborted' });
       expect(g.aborted).toEqual([`${id}:a`]);
       expect((await worker.store.getExecution(id))?.status).toBe('cancelled');
     });
@@ -211,7 +184,7 @@ export function defineControlSuite(target: EngineTarget): void {
           if (!healthy) throw new Error('service down');
           return successResult({ ok: true });
         })
-        .registerCircuitBreaker('flaky', { failureThreshold: 2, timeout: 400 });
+        .registerCircuitBreaker('flaky', { failureThreshold: 2, timeout: 1_500 });
       const { engine } = await setup(registry, [{ id: 'cb', nodes: [node('call', 'flaky')] }]);
       for (let i = 0; i < 2; i++) {
         const failed = await engine.waitForExecution(await engine.enqueueWorkflow('cb', {}));
@@ -222,11 +195,13 @@ export function defineControlSuite(target: EngineTarget): void {
       healthy = true;
       const opened = Date.now();
       const id = await engine.enqueueWorkflow('cb', {});
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await waitFor(() => (engine.getCircuitBreakerStats().flaky?.rejected ?? 0) > 0, {
+        what: 'the open breaker to turn the node away',
+      });
       expect(calls).toBe(2); // turned away while open, not counted as an attempt
       const done = await engine.waitForExecution(id);
       expect(done.status).toBe('completed');
-      expect(Date.now() - opened).toBeGreaterThanOrEqual(250);
+      expect(Date.now() - opened).toBeGreaterThanOrEqual(1_400); // the probe came after the timeout
       expect(calls).toBe(3);
       expect(engine.getCircuitBreakerStats().flaky?.state).toBe('closed');
     });
@@ -278,19 +253,26 @@ export function defineControlSuite(target: EngineTarget): void {
     });
 
     it(`${target.name}: a DLQ retry skips the branch a parent deactivated while the execution was failed`, async () => {
+      const stores: ExecutionStore[] = []; // filled once the engine is set up
       let healthy = false;
       let routing = false;
       const registry = new NodeRegistry()
         .register('fragile', async () => {
           if (!healthy) {
-            await until(() => routing); // fail while the router runs, so it commits after
+            await waitFor(() => routing, { what: 'the router to start' }); // fail while it runs
             throw new Error('not yet');
           }
           return successResult('fixed');
         })
-        .register('router', async () => {
+        .register('router', async (ctx) => {
           routing = true;
-          await new Promise((resolve) => setTimeout(resolve, 150));
+          // Commit only after x failed the execution.
+          await waitFor(
+            async () =>
+              (await stores[0]?.getExecution(ctx.executionId, { nodeIds: [] }))?.status ===
+              'failed',
+            { what: 'x to fail the execution while the router runs' },
+          );
           return successResult('routed', { nextNodes: ['yes'] });
         })
         .register('echo', echo);
@@ -306,14 +288,19 @@ export function defineControlSuite(target: EngineTarget): void {
           ],
         },
       ]);
+      stores.push(store);
       const id = await engine.enqueueWorkflow('dlq-branch', {});
       expect((await engine.waitForExecution(id)).status).toBe('failed');
-      await until(async () => (await store.getExecution(id))?.nodeResults.route !== undefined);
+      await waitFor(async () => (await store.getExecution(id))?.nodeResults.route, {
+        what: 'the router to record its result',
+      });
       const [item] = (await engine.getDLQItems()).filter((entry) => entry.data.executionId === id);
       expect(item?.data.nodeId).toBe('x');
       healthy = true;
       expect(await engine.retryDLQItem(item?.id as string)).toBe(true);
-      await until(async () => (await store.getExecution(id))?.status === 'completed');
+      await waitFor(async () => (await store.getExecution(id))?.status === 'completed', {
+        what: 'the retried execution to complete',
+      });
       const done = await store.getExecution(id);
       expect(done?.nodeResults.no?.skipped).toBe(true);
       expect(done?.nodeResults.yes?.success).toBe(true);
@@ -366,11 +353,7 @@ export function defineControlSuite(target: EngineTarget): void {
         const dead = await engine.waitForExecution(await engine.enqueueWorkflow('dead', {}));
         expect(dead.status).toBe('failed');
         expect(attempts[dead.executionId]).toEqual([1]); // one attempt, run once
-        const item = await until(async () =>
-          (await engine.getDLQItems()).some((entry) => entry.data.executionId === dead.executionId),
-        ).then(async () =>
-          (await engine.getDLQItems()).find((entry) => entry.data.executionId === dead.executionId),
-        );
+        const [item] = await dlqItemsOf(engine, dead.executionId);
         expect(item?.data).toMatchObject({ nodeId: 'b', attemptsMade: 1 });
         expect(engine.getConfig().inlineChains).toBe(inlineChains);
       }
@@ -384,7 +367,7 @@ export function defineControlSuite(target: EngineTarget): void {
         .register('fragile', async (ctx) => {
           if (!healthy) {
             arrived++;
-            await until(() => arrived >= 2);
+            await waitFor(() => arrived >= 2, { what: 'both fragile branches to run' });
             throw new Error(`${ctx.nodeId} down`);
           }
           return successResult({ node: ctx.nodeId });
@@ -405,25 +388,30 @@ export function defineControlSuite(target: EngineTarget): void {
       ]);
       const id = await engine.enqueueWorkflow('two-fail', {});
       expect((await engine.waitForExecution(id)).status).toBe('failed');
-      await until(async () => {
-        const results = (await store.getExecution(id))?.nodeResults ?? {};
-        return results.x !== undefined && results.y !== undefined;
-      });
-      const items = await (async () => {
-        for (;;) {
-          const found = (await engine.getDLQItems()).filter((item) => item.data.executionId === id);
-          if (found.length === 2) return found;
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-      })();
+      await waitFor(
+        async () => {
+          const results = (await store.getExecution(id))?.nodeResults ?? {};
+          return results.x !== undefined && results.y !== undefined;
+        },
+        { what: 'both fragile branches to record their failures' },
+      );
+      const items = await dlqItemsOf(engine, id, 2);
       healthy = true;
       const [first, second] = items;
       expect(await engine.retryDLQItem(first?.id as string)).toBe(true);
-      // The other failed branch stays failed: nothing below it runs yet, the run cannot complete.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The retried branch runs as far as it can; the other stays failed, so nothing below it
+      // runs yet and the execution cannot complete.
+      const retriedNode = first?.data.nodeId as string;
+      const other = retriedNode === 'x' ? 'y' : 'x';
+      await waitFor(
+        async () => (await store.getExecution(id))?.nodeResults[`after-${retriedNode}`],
+        {
+          what: `after-${retriedNode} to run after the first retry`,
+        },
+      );
+      await queuesIdle(engine);
       const midway = await store.getExecution(id);
       expect(midway?.status).toBe('running');
-      const other = first?.data.nodeId === 'x' ? 'y' : 'x';
       expect(midway?.nodeResults[`after-${other}`]).toBeUndefined();
       expect(midway?.nodeResults.join).toBeUndefined();
       expect(await engine.retryDLQItem(second?.id as string)).toBe(true);
@@ -436,17 +424,24 @@ export function defineControlSuite(target: EngineTarget): void {
     });
 
     it(`${target.name}: a sub-workflow that ends after its execution failed is kept for the DLQ retry`, async () => {
+      const stores: ExecutionStore[] = []; // filled once the engine is set up
       let childRuns = 0;
       let brokenUp = false;
       const registry = new NodeRegistry()
-        .register('slow-child', async () => {
+        .register('slow-child', async (ctx) => {
           childRuns++;
-          await new Promise((resolve) => setTimeout(resolve, 300));
+          // End only after the parent execution failed.
+          await waitFor(
+            async () =>
+              (await stores[0]?.getExecution(ctx.parentExecutionId as string, { nodeIds: [] }))
+                ?.status === 'failed',
+            { what: 'the parent execution to fail while the sub-workflow runs' },
+          );
           return successResult({ child: 'done' });
         })
         .register('breaks', async () => {
           if (!brokenUp) {
-            await until(() => childRuns > 0); // fail while the sub-workflow runs
+            await waitFor(() => childRuns > 0, { what: 'the sub-workflow to start' }); // fail while it runs
             throw new Error('not yet');
           }
           return successResult({ fixed: true });
@@ -469,34 +464,40 @@ export function defineControlSuite(target: EngineTarget): void {
           ],
         },
       ]);
+      stores.push(store);
       const id = await engine.enqueueWorkflow('sub-and-break', {});
       expect((await engine.waitForExecution(id)).status).toBe('failed');
-      await until(async () => (await store.getExecution(id))?.nodeResults.sub !== undefined);
+      await waitFor(async () => (await store.getExecution(id))?.nodeResults.sub, {
+        what: 'the sub-workflow node to record its result',
+      });
       expect((await store.getExecution(id))?.nodeResults.sub?.data).toEqual({ child: 'done' });
-      const item = await (async () => {
-        for (;;) {
-          const found = (await engine.getDLQItems()).find((entry) => entry.data.executionId === id);
-          if (found) return found;
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-      })();
+      const [item] = await dlqItemsOf(engine, id);
       brokenUp = true;
-      expect(await engine.retryDLQItem(item.id)).toBe(true);
+      expect(await engine.retryDLQItem(item?.id as string)).toBe(true);
       const done = await engine.waitForExecution(id);
       expect(done.status).toBe('completed');
       expect(childRuns).toBe(1);
     });
 
     it(`${target.name}: a paused map starts no new items until resume`, async () => {
+      const stores: ExecutionStore[] = []; // filled once the engine is set up
       const started: number[] = [];
       const registry = new NodeRegistry()
         .register('item', async (ctx) => {
           started.push(ctx.inputData as number);
-          await new Promise((resolve) => setTimeout(resolve, 300)); // longer than the pause takes
+          // The first two items run until the map's execution is paused.
+          if ((ctx.inputData as number) <= 2) {
+            await waitFor(
+              async () =>
+                (await stores[0]?.getExecution(ctx.parentExecutionId as string, { nodeIds: [] }))
+                  ?.status === 'paused',
+              { what: 'the map execution to be paused while two items run' },
+            );
+          }
           return successResult(ctx.inputData);
         })
         .register('emit', async (ctx) => successResult(ctx.inputData));
-      const { engine } = await setup(registry, [
+      const { engine, store } = await setup(registry, [
         { id: 'one-item', nodes: [node('work', 'item')] },
         {
           id: 'paused-map',
@@ -510,11 +511,20 @@ export function defineControlSuite(target: EngineTarget): void {
           ],
         },
       ]);
+      stores.push(store);
       const id = await engine.enqueueWorkflow('paused-map', { items: [1, 2, 3, 4, 5, 6] });
-      await until(() => started.length === 2);
+      await waitFor(() => started.length === 2, { what: 'two map items to start' });
       expect(await engine.pauseExecution(id)).toBe(true);
-      await new Promise((resolve) => setTimeout(resolve, 700));
-      expect(started.sort()).toEqual([1, 2]); // the two running items finished; none started
+      // The two running items finish; everything they led to is processed, and no item started.
+      await waitFor(
+        async () =>
+          (await stores[0]?.listExecutions({ parentExecutionId: id }))?.items.every(
+            (child) => child.status !== 'running',
+          ),
+        { what: 'the two running map items to finish' },
+      );
+      await queuesIdle(engine);
+      expect(started.sort()).toEqual([1, 2]); // later items may exist, paused with nothing run
       expect(await engine.resumeExecution(id)).toBe(true);
       const done = await engine.waitForExecution(id);
       expect(done.status).toBe('completed');
@@ -523,27 +533,29 @@ export function defineControlSuite(target: EngineTarget): void {
 
     it(`${target.name}: delay nodes take duration, durationSeconds, durationMinutes and until, and survive every worker stopping`, async () => {
       const registry = new NodeRegistry().register('echo', echo);
-      const untilMs = Date.now() + 1_200;
+      // Waits long enough to outlast closing the first engine, which starts as soon as every wait
+      // has begun.
+      const untilMs = Date.now() + 3_000;
       const untilIso = new Date(untilMs).toISOString();
       const workflows: WorkflowDefinition[] = [
         {
           id: 'd-ms',
           nodes: [
-            { id: 'w', type: 'delay', config: { duration: 200 }, outputs: ['e'] },
+            { id: 'w', type: 'delay', config: { duration: 1_500 }, outputs: ['e'] },
             node('e', 'echo'),
           ],
         },
         {
           id: 'd-s',
           nodes: [
-            { id: 'w', type: 'delay', config: { durationSeconds: 0.2 }, outputs: ['e'] },
+            { id: 'w', type: 'delay', config: { durationSeconds: 1.5 }, outputs: ['e'] },
             node('e', 'echo'),
           ],
         },
         {
           id: 'd-min',
           nodes: [
-            { id: 'w', type: 'delay', config: { durationMinutes: 0.004 }, outputs: ['e'] },
+            { id: 'w', type: 'delay', config: { durationMinutes: 0.025 }, outputs: ['e'] },
             node('e', 'echo'),
           ],
         },
@@ -561,10 +573,15 @@ export function defineControlSuite(target: EngineTarget): void {
       const ids = await Promise.all(
         workflows.map((w) => first.engine.enqueueWorkflow(w.id, { id: w.id })),
       );
-      // Every worker stops during the wait; a new engine process picks the delayed jobs up.
-      await until(
-        async () => (await store.getExecution(ids[3] as string))?.nodeResults.w === undefined,
-      );
+      // Every wait has begun (its delayed job is there) before every worker stops; a new engine
+      // process picks the delayed jobs up.
+      for (const id of ids) {
+        await waitFor(
+          async () =>
+            (await first.engine.getJobStatus(nodeJobId(id, 'w', 'wait'))).status === 'delayed',
+          { what: `the delayed job of execution ${id}'s wait` },
+        );
+      }
       await first.engine.close();
       const prefix = first.engine.getConfig().prefix;
       const { engine: second } = await setup(registry, workflows, { store, config: { prefix } });
@@ -577,7 +594,7 @@ export function defineControlSuite(target: EngineTarget): void {
         });
       }
       expect(Date.now()).toBeGreaterThanOrEqual(untilMs - 10); // the "until" wait ended on time
-      expect(Date.now() - started).toBeGreaterThanOrEqual(240); // and so did the durations
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1_490); // and so did the durations
     });
 
     it(`${target.name}: a sub-workflow holds no worker slot, maps input and output, and links the child`, async () => {
@@ -706,7 +723,7 @@ export function defineControlSuite(target: EngineTarget): void {
         level('l3'),
       ]);
       const root = await engine.enqueueWorkflow('l0', {});
-      await until(() => g.started.length === 1);
+      await waitFor(() => g.started.length === 1, { what: 'the gated node to start' });
       const descendants: string[] = [];
       let parent = root;
       for (let depth = 1; depth <= 3; depth++) {
@@ -724,7 +741,7 @@ export function defineControlSuite(target: EngineTarget): void {
       for (const id of [root, ...descendants]) {
         expect((await store.getExecution(id))?.status).toBe('cancelled');
       }
-      await until(() => g.aborted.length === 1);
+      await waitFor(() => g.aborted.length === 1, { what: 'the gated executor to be aborted' });
     });
 
     it(`${target.name}: map runs a sub-workflow per item within its concurrency bound, results in item order`, async () => {
@@ -735,7 +752,9 @@ export function defineControlSuite(target: EngineTarget): void {
           active++;
           maxActive = Math.max(maxActive, active);
           const n = ctx.inputData as number;
-          await new Promise((resolve) => setTimeout(resolve, 20 + ((n * 7) % 5) * 10));
+          // The first item runs until a second one runs beside it; the others take turns.
+          if (n === 1) await waitFor(() => active >= 2, { what: 'a second map item to run' });
+          else await new Promise((resolve) => setTimeout(resolve, ((n * 7) % 5) * 10));
           active--;
           if (n === 13) throw new Error('unlucky');
           return successResult(n * n);

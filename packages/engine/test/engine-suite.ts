@@ -1,6 +1,7 @@
 import { type ExecutionContext, errorResult, NodeRegistry, successResult } from '@spane/core';
+import { waitFor } from '@spane/test-support';
 import { describe, expect, it } from 'vitest';
-import { type EngineTarget, engineFixture, node } from './harness.ts';
+import { dlqItemsOf, type EngineTarget, engineFixture, node, queuesIdle } from './harness.ts';
 
 /**
  * The engine's semantics, written once and run against every store: one test per rule of
@@ -166,8 +167,8 @@ export function defineEngineSuite(target: EngineTarget): void {
       expect(done.status).toBe('failed');
       expect(calls).toBe(100);
       expect(done.nodeResults.g?.metadata?.code).toBe('INVALID_RESULT');
-      const dlq = await engine.getDLQItems();
-      expect(dlq).toHaveLength(1);
+      const dlq = await dlqItemsOf(engine, done.executionId);
+      expect(await engine.getDLQItems()).toHaveLength(1);
       expect(dlq[0]?.data).toMatchObject({
         nodeId: 'g',
         executionId: done.executionId,
@@ -230,7 +231,7 @@ export function defineEngineSuite(target: EngineTarget): void {
       expect(failed.status).toBe('failed');
       expect(failed.error).toMatch(/gate closed/);
       expect(ran).toEqual(['a', 'gate']);
-      const [item] = await engine.getDLQItems();
+      const [item] = await dlqItemsOf(engine, failed.executionId);
       expect(item?.data.error).toBe('gate closed');
       failing = false;
       expect(await engine.retryDLQItem(item?.id as string)).toBe(true);
@@ -263,7 +264,8 @@ export function defineEngineSuite(target: EngineTarget): void {
       const done = await engine.waitForExecution(await engine.enqueueWorkflow('slow', {}));
       expect(done.status).toBe('failed');
       expect(done.nodeResults.s?.metadata).toMatchObject({ code: 'NODE_TIMEOUT', attempts: 2 });
-      await new Promise((resolve) => setTimeout(resolve, 450));
+      // Each attempt's executor goes on after its timeout; it sees its signal aborted when it ends.
+      await waitFor(() => aborted.length === 2, { what: 'both timed-out executors to end' });
       expect(aborted).toEqual([true, true]);
     });
 
@@ -334,7 +336,7 @@ export function defineEngineSuite(target: EngineTarget): void {
       expect(done.initialData).toEqual({ n: 1 });
       const again = await engine.enqueueWorkflow('dedup', { n: 4 }, { jobId: 'order:42' });
       expect(again).toBe(ids[0]);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await queuesIdle(engine); // so a second run would have happened by now
       expect(runs).toBe(1);
       const status = await engine.getJobStatus('order:42');
       expect(status).toMatchObject({ exists: true, status: 'completed', queue: 'workflow' });

@@ -3,6 +3,7 @@ import type { ExecutionStore, NodeRegistry, WorkflowDefinition } from '@spane/co
 import type { QueueConnection } from '@spane/queue';
 import { InMemoryExecutionStore } from '@spane/store-memory';
 import { PostgresExecutionStore } from '@spane/store-postgres';
+import { waitFor } from '@spane/test-support';
 import pg from 'pg';
 import { afterEach } from 'vitest';
 import { type EngineConfig, WorkflowEngine } from '../src/index.ts';
@@ -163,4 +164,37 @@ export function engineFixture(target: EngineTarget) {
       return { engine, store };
     },
   };
+}
+
+/**
+ * The DLQ items of one execution, once there are `count` of them. A failed execution's status is
+ * stored before its DLQ item is added, so tests poll for the item rather than read it at once.
+ */
+export function dlqItemsOf(engine: WorkflowEngine, executionId: string, count = 1) {
+  return waitFor(
+    async () => {
+      const items = (await engine.getDLQItems()).filter(
+        (item) => item.data.executionId === executionId,
+      );
+      return items.length >= count ? items : undefined;
+    },
+    { what: `${count} DLQ item(s) of execution ${executionId}` },
+  );
+}
+
+/**
+ * Resolves once no job of the engine's prefix waits, runs or is delayed in the node and workflow
+ * queues: whatever was going to start has started (and ended). Tests wait on it before they check
+ * that something did not happen.
+ */
+export function queuesIdle(engine: WorkflowEngine): Promise<true> {
+  return waitFor(
+    async () => {
+      const { queues } = await engine.getQueueStats();
+      return [queues.workflow, queues.node].every(
+        (counts) => counts.waiting + counts.prioritized + counts.active + counts.delayed === 0,
+      );
+    },
+    { what: 'the node and workflow queues to be idle' },
+  );
 }
