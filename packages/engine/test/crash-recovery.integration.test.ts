@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { killChild, spawnReady, waitFor } from '@spane/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WorkflowEngine } from '../src/index.ts';
 import { postgresQueue, type QueueFactory, redisQueue, startEngine } from './harness.ts';
@@ -10,19 +11,10 @@ import {
   createEffectsTable,
 } from './support/crash-workflow.ts';
 import { sharedStore } from './support/shared-store.ts';
-import { spawnReady } from './support/spawn-ready.ts';
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./support/crash-worker.ts', import.meta.url));
 const EXECUTIONS = 30;
 const NODES = crashWorkflow.nodes.length;
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 interface CrashCase {
   title: string;
@@ -83,12 +75,12 @@ function defineCrashTest(queue: QueueFactory, crash: CrashCase): void {
       await createEffectsTable(pool, schema);
 
       const child = await spawnReady(WORKER_SCRIPT, {
-        CRASH_QUEUE: queue === postgresQueue ? 'postgres' : 'redis',
-        CRASH_SCHEMA: schema,
-        CRASH_PREFIX: prefix,
-      });
-      cleanups.push(async () => {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        env: {
+          CRASH_QUEUE: queue === postgresQueue ? 'postgres' : 'redis',
+          CRASH_SCHEMA: schema,
+          CRASH_PREFIX: prefix,
+        },
+        onSpawn: (spawned) => cleanups.push(() => killChild(spawned)),
       });
 
       // The producer (no workers yet) registers the workflow and starts the executions.
@@ -122,12 +114,14 @@ function defineCrashTest(queue: QueueFactory, crash: CrashCase): void {
         );
         return rows[0] ?? { open: 0, done: 0 };
       };
-      await until(async () => {
-        const { open, done } = await inFlight();
-        return open >= 2 && done >= NODES;
-      }, 30_000);
-      child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await waitFor(
+        async () => {
+          const { open, done } = await inFlight();
+          return open >= 2 && done >= NODES;
+        },
+        { what: 'the worker process to be mid-node in two executors', timeoutMs: 30_000 },
+      );
+      await killChild(child);
       const { open: interrupted } = await inFlight();
       expect(interrupted).toBeGreaterThanOrEqual(1);
 

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '@spane/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createLockBackend,
@@ -205,8 +206,10 @@ function lockSuite(name: string, makeHarness: () => LockHarness): void {
           signal = s;
           await harness.deleteKey(key);
           expect(await thief.acquire(key, { ttl: 10_000, waitTimeout: 0 })).toBe(true);
-          const deadline = Date.now() + 5_000;
-          while (!s.aborted && Date.now() < deadline) await sleep(20);
+          await waitFor(() => s.aborted, {
+            what: 'the renewal to find the lock lost and abort the signal',
+            timeoutMs: 5_000,
+          });
           return 'done';
         },
         renewing,

@@ -19,6 +19,8 @@ import {
 const here = path.dirname(fileURLToPath(import.meta.url));
 const HAMMER = path.join(here, 'support', 'rate-limiter-hammer.ts');
 const PACKAGE_DIR = path.resolve(here, '..');
+/** How long a hammer process may take to connect and print `ready`. */
+const READY_TIMEOUT_MS = 30_000;
 
 /** A running hammer process, with what it printed so far. */
 interface Hammer {
@@ -45,9 +47,18 @@ function startHammer(order: HammerOrder): Hammer {
   const ready = new Promise<void>((resolve) => {
     markReady = resolve;
   });
+  // A process that is not ready in time is killed, so its `done` rejects and says so.
+  let lateReady = false;
+  const readyTimer = setTimeout(() => {
+    lateReady = true;
+    child.kill('SIGKILL');
+  }, READY_TIMEOUT_MS);
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
-    if (stdout.startsWith('ready\n')) markReady();
+    if (stdout.startsWith('ready\n')) {
+      clearTimeout(readyTimer);
+      markReady();
+    }
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
@@ -55,13 +66,14 @@ function startHammer(order: HammerOrder): Hammer {
   const done = new Promise<HammerReport>((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code, signal) => {
+      clearTimeout(readyTimer);
       const last = stdout.trim().split('\n').at(-1) ?? '';
       if (code === 0 && last.startsWith('{')) {
         resolve(JSON.parse(last) as HammerReport);
       } else {
         reject(
           new Error(
-            `Hammer process exited with ${signal ?? `code ${code}`}\nstdout: ${stdout}\nstderr: ${stderr}`,
+            `Hammer process exited with ${signal ?? `code ${code}`}${lateReady ? ` (not ready within ${READY_TIMEOUT_MS} ms)` : ''}\nstdout: ${stdout}\nstderr: ${stderr}`,
           ),
         );
       }

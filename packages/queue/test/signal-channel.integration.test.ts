@@ -4,7 +4,7 @@
  * connections, as two engine processes would have.
  */
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '@spane/test-support';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -109,15 +109,10 @@ class Inbox {
   };
 
   async waitFor(count: number, timeoutMs = 5_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.messages.length < count) {
-      if (Date.now() > deadline) {
-        throw new Error(
-          `expected ${count} message(s) within ${timeoutMs} ms, got ${this.messages.length}`,
-        );
-      }
-      await sleep(10);
-    }
+    await waitFor(() => this.messages.length >= count, {
+      what: () => `${count} message(s) (got ${this.messages.length})`,
+      timeoutMs,
+    });
   }
 
   bodies(): unknown[] {
@@ -219,11 +214,19 @@ function signalSuite(name: string, makeHarness: () => SignalHarness): void {
 
       await publisher.publish('topic-a', 'for-a');
       await publisher.publish('topic-b', 'for-b');
-      await a.waitFor(1);
-      await b.waitFor(1);
-      await sleep(100);
-      expect(a.messages).toEqual([{ topic: 'topic-a', message: 'for-a' }]);
-      expect(b.messages).toEqual([{ topic: 'topic-b', message: 'for-b' }]);
+      // Published after, so delivered after: once both arrive, a stray copy would have too.
+      await publisher.publish('topic-a', 'last-a');
+      await publisher.publish('topic-b', 'last-b');
+      await a.waitFor(2);
+      await b.waitFor(2);
+      expect(a.messages).toEqual([
+        { topic: 'topic-a', message: 'for-a' },
+        { topic: 'topic-a', message: 'last-a' },
+      ]);
+      expect(b.messages).toEqual([
+        { topic: 'topic-b', message: 'for-b' },
+        { topic: 'topic-b', message: 'last-b' },
+      ]);
     });
 
     it('keeps prefixes apart', async () => {
@@ -242,9 +245,13 @@ function signalSuite(name: string, makeHarness: () => SignalHarness): void {
       await one.waitFor(1);
       await twoPublisher.publish('topic', 'from-two');
       await two.waitFor(1);
-      await sleep(100);
-      expect(one.bodies()).toEqual(['from-one']);
-      expect(two.bodies()).toEqual(['from-two']);
+      // A last message on each prefix, from each publisher: a stray copy arrives before it.
+      await onePublisher.publish('topic', 'last-one');
+      await twoPublisher.publish('topic', 'last-two');
+      await one.waitFor(2);
+      await two.waitFor(2);
+      expect(one.bodies()).toEqual(['from-one', 'last-one']);
+      expect(two.bodies()).toEqual(['from-two', 'last-two']);
     });
 
     it('ignores malformed messages, reports them to onError, and keeps delivering', async () => {
@@ -284,7 +291,7 @@ function signalSuite(name: string, makeHarness: () => SignalHarness): void {
       await subscriber.subscribe('topic', inbox.listener);
       await publisher.publish('topic', 'x');
       await inbox.waitFor(1);
-      await sleep(50);
+      await waitFor(() => errors.length >= 2, { what: 'both listener failures to be reported' });
       expect(errors.map((e) => (e as Error).message).sort()).toEqual([
         'async failure',
         'sync failure',
@@ -351,13 +358,16 @@ function signalSuite(name: string, makeHarness: () => SignalHarness): void {
 
       expect(await harness.killConnections(tag)).toBeGreaterThan(0);
       // Messages sent while the connection is down are lost (at most once): keep sending.
-      const deadline = Date.now() + 15_000;
       let sent = 0;
-      while (!inbox.bodies().includes('after') && Date.now() < deadline) {
-        await publisher.publish('topic', 'after');
-        sent += 1;
-        await sleep(100);
-      }
+      await waitFor(
+        async () => {
+          if (inbox.bodies().includes('after')) return true;
+          await publisher.publish('topic', 'after');
+          sent += 1;
+          return false;
+        },
+        { what: 'a message to arrive after the resubscribe', timeoutMs: 15_000, intervalMs: 100 },
+      );
       expect(sent).toBeGreaterThan(0);
       expect(inbox.bodies()).toContain('after');
     }, 20_000);
@@ -373,7 +383,9 @@ describe('SignalChannel on PostgreSQL, unreachable', () => {
     unreachable.port = '1';
     const channel = createSignalChannel({ postgres: unreachable.toString() }, { prefix: 'x:' });
     try {
-      await expect(channel.subscribe('topic', () => undefined)).rejects.toThrow();
+      await expect(channel.subscribe('topic', () => undefined)).rejects.toMatchObject({
+        code: 'ECONNREFUSED',
+      });
     } finally {
       await channel.close();
     }

@@ -1,4 +1,5 @@
 import { ExecutionNotFoundError, type NodeOutcomeCommit } from '@spane/core';
+import { waitFor } from '@spane/test-support';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresExecutionStore } from '../src/index.ts';
@@ -245,6 +246,7 @@ describe('postgres: cost of a commit', () => {
   it('falls back to the locked commit when another writer moves the execution in between', async () => {
     const { executionId } = await newExecution();
     const other = new pg.Client({ connectionString: databaseUrl() });
+    other.on('error', () => undefined); // a lost connection fails the next query
     await other.connect();
     try {
       // Another writer holds the row and bumps the version, uncommitted: the commit reads the old
@@ -254,10 +256,21 @@ describe('postgres: cost of a commit', () => {
         `UPDATE "${store.schema}".executions SET version = version + 1 WHERE id = $1`,
         [executionId],
       );
+      const otherPid = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))
+        .rows[0]?.pid;
       const before = statements;
       const pending = counted.commitNodeOutcome(resolved(executionId, 'a', ['b']));
-      while (statements - before < 2) await new Promise((resolve) => setTimeout(resolve, 5));
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // The guarded write has reached the server and waits for this transaction's row lock.
+      await waitFor(
+        async () =>
+          (
+            await other.query<{ n: number }>(
+              'SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))',
+              [otherPid],
+            )
+          ).rows[0]?.n === 1,
+        { what: 'the commit to wait for the other writer' },
+      );
       await other.query('COMMIT');
       const outcome = await pending;
       expect(outcome).toMatchObject({ firstWrite: true, ready: ['b'] });

@@ -69,7 +69,12 @@ function migrateInChildProcess(schema: string): Promise<MigrationSummary> {
     const child = spawn(
       process.execPath,
       ['--conditions=@spane/source', '--input-type=module', '-e', script],
-      { env: { ...process.env, DATABASE_URL: databaseUrl(), SPANE_TEST_SCHEMA: schema } },
+      {
+        env: { ...process.env, DATABASE_URL: databaseUrl(), SPANE_TEST_SCHEMA: schema },
+        // Never left behind: killed if it has not finished well within the test's timeout.
+        timeout: 25_000,
+        killSignal: 'SIGKILL',
+      },
     );
     let stdout = '';
     let stderr = '';
@@ -82,7 +87,8 @@ function migrateInChildProcess(schema: string): Promise<MigrationSummary> {
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) resolve(JSON.parse(stdout) as MigrationSummary);
-      else reject(new Error(`migration process exited with ${code}: ${stderr}`));
+      else
+        reject(new Error(`migration process exited with ${code ?? child.signalCode}: ${stderr}`));
     });
   });
 }

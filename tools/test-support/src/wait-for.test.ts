@@ -33,6 +33,17 @@ describe('waitFor', () => {
     expect((failure as Error).message).toMatch(/after 30 ms .* waiting for a thing that never/);
   });
 
+  it('calls a what function at the timeout, so the message can say what was seen last', async () => {
+    let seen = 0;
+    await expect(
+      waitFor(() => ++seen > 1_000_000, {
+        what: () => `a million checks (saw ${seen})`,
+        timeoutMs: 20,
+        intervalMs: 5,
+      }),
+    ).rejects.toThrow(/waiting for a million checks \(saw \d+\)/);
+  });
+
   it('fails at once with the error a condition throws', async () => {
     let checks = 0;
     await expect(

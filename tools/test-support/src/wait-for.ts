@@ -2,8 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Options of {@link waitFor}. */
 export interface WaitForOptions {
-  /** What the wait is for, in words: the timeout error names it. */
-  what: string;
+  /**
+   * What the wait is for, in words: the timeout error names it. A function is called at the
+   * timeout, so the message can say what was seen last.
+   */
+  what: string | (() => string);
   /** How long to wait before failing. Default is 10 000 ms. */
   timeoutMs?: number | undefined;
   /** Pause between two checks. Default is 10 ms. */
@@ -45,7 +48,10 @@ export async function waitFor<T>(
   for (let checks = 1; ; checks++) {
     const value = await condition();
     if (value) return value as Truthy<T>;
-    if (Date.now() >= deadline) throw new WaitTimeoutError(options.what, timeoutMs, checks);
+    if (Date.now() >= deadline) {
+      const what = typeof options.what === 'function' ? options.what() : options.what;
+      throw new WaitTimeoutError(what, timeoutMs, checks);
+    }
     await sleep(intervalMs);
   }
 }

@@ -345,7 +345,9 @@ describe('CircuitBreakers', () => {
     const { registry, breakers } = setup();
     registry.registerCircuitBreaker('http', { failureThreshold: 5 });
     const override = { failureThreshold: 1, timeout: 1_000 };
-    await expect(breakers.execute({ type: 'http', config: override }, boom)).rejects.toThrow();
+    await expect(breakers.execute({ type: 'http', config: override }, boom)).rejects.toThrow(
+      /^boom$/,
+    );
     // An equal config on another node (another object) shares the breaker.
     await openError(breakers.execute({ type: 'http', config: { ...override } }, ok));
     // The registry breaker of the type is untouched, and so is the same config on another type.

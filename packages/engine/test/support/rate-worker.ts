@@ -17,6 +17,7 @@ const env = (name: string): string => {
 const databaseUrl = env('DATABASE_URL');
 const schema = env('RATE_SCHEMA');
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+pool.on('error', (error) => console.error(`rate-worker: idle client error: ${error.message}`));
 const registry = new NodeRegistry()
   .register('limited', async (ctx) => {
     await pool.query(`INSERT INTO "${schema}".starts (pid, at) VALUES ($1, $2)`, [

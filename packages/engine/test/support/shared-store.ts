@@ -15,6 +15,7 @@ export async function sharedStore(
   const schema = `${tag}_${randomBytes(5).toString('hex')}`;
   const prefix = `${tag}-${randomBytes(4).toString('hex')}`;
   const pool = new pg.Pool({ connectionString: databaseUrl(), max: 4 });
+  pool.on('error', () => undefined); // an idle client's error; the next query reports it
   cleanups.push(async () => {
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await pool.end();

@@ -3,7 +3,11 @@
  * Redis prefix or PostgreSQL schema per harness (test files run in parallel on the same servers),
  * and the sliding-window invariant the limiter must keep.
  */
-import { createRateLimiter, type RateLimiterBackend } from '../../src/index.ts';
+import {
+  createRateLimiter,
+  type RateLimitDecision,
+  type RateLimiterBackend,
+} from '../../src/index.ts';
 import { postgresTestServer, redisTestServer } from './servers.ts';
 
 /** How a separate process reaches the same limiter: backend kind, server and namespace. */
@@ -107,4 +111,27 @@ export function slidingWindowViolations(
     }
   }
   return violations;
+}
+
+/**
+ * The denials a sliding-window limiter had no reason for: a denial at `at` is due only when `max`
+ * allowed starts lie in its window `(at - duration, at]`. With {@link slidingWindowViolations} this
+ * checks a whole set of decisions against the rule, however long they took to make. Empty when
+ * every denial was due.
+ */
+export function unduedDenials(
+  decisions: readonly RateLimitDecision[],
+  limit: { max: number; duration: number },
+): string[] {
+  const micros = (ms: number) => Math.round(ms * 1000);
+  const starts = decisions.filter((d) => d.allowed).map((d) => micros(d.at));
+  return decisions
+    .filter((d) => !d.allowed)
+    .flatMap((denial) => {
+      const at = micros(denial.at);
+      const inWindow = starts.filter((s) => s > at - limit.duration * 1000 && s <= at).length;
+      return inWindow >= limit.max
+        ? []
+        : [`denied at ${at / 1000} with ${inWindow} starts in its window`];
+    });
 }
