@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { NodeRegistry, successResult } from '@spane/core';
+import { killChild, spawnReady, waitFor } from '@spane/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postgresQueue, type QueueFactory, redisQueue, startEngine } from './harness.ts';
-import { scheduledRuns, until } from './schedules-suite.ts';
+import { scheduledRuns } from './schedules-suite.ts';
 import { scheduledWorkflow } from './support/schedule-workflow.ts';
 import { sharedStore } from './support/shared-store.ts';
-import { spawnReady } from './support/spawn-ready.ts';
 
 const WORKER = fileURLToPath(new URL('./support/schedule-worker.ts', import.meta.url));
 
@@ -26,10 +26,9 @@ function defineScheduleProcessTests(queue: QueueFactory): void {
         SCHEDULE_SCHEMA: schema,
         SCHEDULE_PREFIX: prefix,
       };
-      const workers = await Promise.all([spawnReady(WORKER, env), spawnReady(WORKER, env)]);
-      cleanups.push(async () => {
-        for (const worker of workers) worker.kill('SIGKILL');
-      });
+      const spawnWorker = () =>
+        spawnReady(WORKER, { env, onSpawn: (child) => cleanups.push(() => killChild(child)) });
+      await Promise.all([spawnWorker(), spawnWorker()]);
       const observer = await startEngine({
         registry: new NodeRegistry().register('record', async () => successResult({})),
         store,
@@ -38,20 +37,26 @@ function defineScheduleProcessTests(queue: QueueFactory): void {
         workers: false,
       });
       cleanups.push(() => observer.close());
-      const runs = await until(async () => {
-        const found = await scheduledRuns(store, scheduledWorkflow.id);
-        return found.length >= 6 ? found : undefined;
-      }, 60_000);
+      const runs = await waitFor(
+        async () => {
+          const found = await scheduledRuns(store, scheduledWorkflow.id);
+          return found.length >= 6 ? found : undefined;
+        },
+        { what: 'six scheduled executions', timeoutMs: 60_000 },
+      );
       // One scheduler, whichever process registered first.
       expect((await observer.getJobSchedulers()).map((s) => s.id)).toEqual([
         'schedule:every-quarter-second:every:250',
       ]);
       // Stop the ticks, then compare: every tick has exactly one execution.
       expect(await observer.removeWorkflowSchedulers(scheduledWorkflow.id)).toBe(1);
-      await until(async () => {
-        const { workflow } = (await observer.getQueueStats()).queues;
-        return workflow.waiting + workflow.active + workflow.delayed + workflow.prioritized === 0;
-      }, 30_000);
+      await waitFor(
+        async () => {
+          const { workflow } = (await observer.getQueueStats()).queues;
+          return workflow.waiting + workflow.active + workflow.delayed + workflow.prioritized === 0;
+        },
+        { what: 'the workflow queue to be idle after the schedule was removed', timeoutMs: 30_000 },
+      );
       const settled = await scheduledRuns(store, scheduledWorkflow.id);
       const ticks = settled.map((run) => run.metadata.scheduledFor as string);
       expect(settled.length).toBeGreaterThanOrEqual(runs.length);

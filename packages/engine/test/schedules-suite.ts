@@ -8,22 +8,9 @@ import {
   WorkflowNotFoundError,
 } from '@spane/core';
 import { WorkflowQueues } from '@spane/queue';
+import { waitFor } from '@spane/test-support';
 import { describe, expect, it } from 'vitest';
 import { type EngineTarget, engineFixture, startEngine } from './harness.ts';
-
-/** Resolves with `check`'s value once it is truthy, polling; fails the test after `timeoutMs`. */
-export async function until<T>(
-  check: () => T | Promise<T>,
-  timeoutMs = 20_000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** The executions a schedule started (records that only hold a schedule's data are left out). */
 export async function scheduledRuns(
@@ -64,10 +51,13 @@ export function defineScheduleSuite(target: EngineTarget): void {
         expect.objectContaining({ id, workflowId: 'tick', every: 300, fromDefinition: false }),
       ]);
       expect(typeof listed[0]?.next).toBe('number');
-      const runs = await until(async () => {
-        const found = await scheduledRuns(store, 'tick');
-        return found.length >= 2 ? found : undefined;
-      });
+      const runs = await waitFor(
+        async () => {
+          const found = await scheduledRuns(store, 'tick');
+          return found.length >= 2 ? found : undefined;
+        },
+        { what: 'two executions of the interval schedule', timeoutMs: 20_000 },
+      );
       for (const run of runs) {
         expect(run.metadata).toMatchObject({ trigger: 'schedule', schedulerId: id });
         expect(Number.isNaN(Date.parse(run.metadata.scheduledFor as string))).toBe(false);
@@ -91,10 +81,13 @@ export function defineScheduleSuite(target: EngineTarget): void {
         pattern: '* * * * * *',
         tz: 'Europe/Paris',
       });
-      const runs = await until(async () => {
-        const found = await scheduledRuns(store, 'secondly');
-        return found.length >= 2 ? found : undefined;
-      });
+      const runs = await waitFor(
+        async () => {
+          const found = await scheduledRuns(store, 'secondly');
+          return found.length >= 2 ? found : undefined;
+        },
+        { what: 'two executions of the per-second cron', timeoutMs: 20_000 },
+      );
       const ticks = runs.map((run) => run.metadata.scheduledFor as string);
       expect(new Set(ticks).size).toBe(ticks.length);
       for (const tick of ticks) expect(new Date(tick).getUTCMilliseconds()).toBe(0);
@@ -243,10 +236,13 @@ export function defineScheduleSuite(target: EngineTarget): void {
       } finally {
         await queues.close();
       }
-      const [run] = await until(async () => {
-        const found = await scheduledRuns(store, 'big-tick');
-        return found.length >= 1 ? found : undefined;
-      });
+      const [run] = await waitFor(
+        async () => {
+          const found = await scheduledRuns(store, 'big-tick');
+          return found.length >= 1 ? found : undefined;
+        },
+        { what: 'an execution of the large-data schedule', timeoutMs: 20_000 },
+      );
       expect(await engine.removeSchedule(id)).toBe(true);
       const done = await engine.waitForExecution(run?.executionId as string);
       expect(done.initialData).toEqual(initialData);
