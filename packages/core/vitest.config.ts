@@ -6,5 +6,7 @@ export default defineProject({
     name: 'core',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
+    // Property tests run hundreds of random DAGs on a shared 2-core machine: a ceiling, not a target.
+    testTimeout: 30_000,
   },
 });
