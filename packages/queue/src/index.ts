@@ -99,6 +99,21 @@ export {
   scheduledTickOf,
   type UpsertOutcome,
 } from './job-schedulers.ts';
+// The durable event log: engine events on the queue's own server, readable from any process.
+export { createEventLog } from './events/create-event-log.ts';
+export {
+  DEFAULT_EVENT_LOG_MAX_LENGTH,
+  DEFAULT_EVENT_LOG_PREFIX,
+  type EventLog,
+  type EventLogOptions,
+  type FollowLogEventsOptions,
+  type LogEvent,
+  type NewLogEvent,
+  type ReadLogEventsOptions,
+} from './events/event-log.ts';
+export { EventLogClosedError, InvalidEventIdError } from './events/event-log-errors.ts';
+export { PostgresEventLog, type PostgresEventLogOptions } from './events/postgres-event-log.ts';
+export { RedisEventLog, type RedisEventLogOptions } from './events/redis-event-log.ts';
 export type {
   DeadLetterJobData,
   NodeJobData,

@@ -31,7 +31,9 @@ export type WorkflowErrorCode =
   | 'SIGNAL_CHANNEL_CLOSED'
   | 'ENGINE_SHUTDOWN'
   | 'UNSUPPORTED_INPUT'
-  | 'ENQUEUE_FAILED';
+  | 'ENQUEUE_FAILED'
+  | 'INVALID_EVENT_ID'
+  | 'EVENT_LOG_CLOSED';
 
 const MARKER = Symbol.for('spane.error');
 
