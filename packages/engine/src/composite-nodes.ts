@@ -258,10 +258,9 @@ export class CompositeNodes {
     if (created || (execution.status === 'running' && execution.resolvedCount === 0)) {
       await this.#startEntryNodes(execution);
       if (created) {
-        this.#events.emit('execution:started', {
-          executionId: execution.executionId,
-          workflowId: config.workflowId,
-        });
+        const started = { executionId: execution.executionId, workflowId: config.workflowId };
+        this.#events.emit('execution:enqueued', started);
+        this.#events.emit('execution:started', started);
       }
       // A cancel or pause of the parent that listed its children just before this one existed:
       // the parent's status, read after the child was created, catches it up.

@@ -49,6 +49,11 @@ export interface EngineConfig {
   inlineChains?: boolean | undefined;
   /** Record a span per node attempt in the store. Default is `true`. */
   traces?: boolean | undefined;
+  /**
+   * Publish every engine event to a durable stream on the queue's server (a capped Redis stream,
+   * or a PostgreSQL table), readable from any process with `subscribe`. Default is `true`.
+   */
+  events?: boolean | undefined;
 }
 
 /** An {@link EngineConfig} with every default filled in. */
@@ -79,5 +84,6 @@ export function resolveEngineConfig(config: EngineConfig = {}): ResolvedEngineCo
     payloadThreshold: config.payloadThreshold ?? DEFAULT_PAYLOAD_THRESHOLD_BYTES,
     inlineChains: config.inlineChains ?? true,
     traces: config.traces ?? true,
+    events: config.events ?? true,
   };
 }

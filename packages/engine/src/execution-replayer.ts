@@ -70,10 +70,9 @@ export class ExecutionReplayer {
         reused[id] = result;
       }
     }
-    this.#events.emit('execution:started', {
-      executionId: execution.executionId,
-      workflowId: original.workflowId,
-    });
+    const started = { executionId: execution.executionId, workflowId: original.workflowId };
+    this.#events.emit('execution:enqueued', started);
+    this.#events.emit('execution:started', started);
     await this.#pipeline.continueFrom(graph, context, reused, 'replay');
     return execution.executionId;
   }

@@ -84,6 +84,8 @@ export class ExecutionStarter {
       workflowVersion: version,
       priority,
     };
+    if (created)
+      this.#events.emit('execution:enqueued', { executionId: execution.executionId, workflowId });
     if (viaQueue) {
       // A start job whose id is the caller's key: re-adding it is a no-op, so a retried call after a
       // crash between create and add still starts the execution exactly once.

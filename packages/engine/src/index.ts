@@ -18,7 +18,13 @@ export {
   type ResolvedEngineConfig,
   resolveEngineConfig,
 } from './engine-config.ts';
-export { type EngineEventMap, type EngineEventName, EngineEvents } from './engine-events.ts';
+export type { EngineStreamEvent, SubscribeOptions } from './engine-event-stream.ts';
+export {
+  type EngineEventMap,
+  type EngineEventName,
+  EngineEvents,
+  type EngineEventTap,
+} from './engine-events.ts';
 export type { BulkWorkflowItem, EnqueueWorkflowOptions } from './execution-starter.ts';
 export {
   type CircuitBreakerCall,

@@ -224,7 +224,7 @@ export class NodePipeline {
       if (node.type === 'sub-workflow' || node.type === 'map') {
         const run = { context, node, execution, inputData, generation: step.jobId };
         if (continuation === undefined) {
-          this.#deps.events.emit('node:started', { executionId, workflowId, nodeId, attempt });
+          this.#emitStarted(step, node.type, attempt);
           result = await this.#composite.start(run);
         } else {
           result = await this.#composite.resume(run, continuation);
@@ -232,7 +232,7 @@ export class NodePipeline {
         if (result === undefined) return undefined; // children still running; they report back
       } else {
         await this.#runner.admit(node.type, executionId);
-        this.#deps.events.emit('node:started', { executionId, workflowId, nodeId, attempt });
+        this.#emitStarted(step, node.type, attempt);
         result = await this.#runner.run(
           node,
           step.data,
@@ -290,6 +290,7 @@ export class NodePipeline {
           executionId,
           workflowId,
           nodeId,
+          nodeType: node.type,
           attempt,
           error: error.message,
         });
@@ -325,6 +326,24 @@ export class NodePipeline {
       mayInline,
     });
     return next === undefined ? undefined : this.#inlineStep(context, next);
+  }
+
+  /** `node:started`, with the queue wait of a job's first attempt. */
+  #emitStarted(step: NodeStep, nodeType: string, attempt: number): void {
+    const { executionId, workflowId, nodeId } = step.data;
+    const job = step.job;
+    const waitMs =
+      job !== undefined && job.attemptsMade === 0 && job.processedOn !== undefined
+        ? Math.max(0, job.processedOn - job.timestamp - (job.opts.delay ?? 0))
+        : undefined;
+    this.#deps.events.emit('node:started', {
+      executionId,
+      workflowId,
+      nodeId,
+      nodeType,
+      attempt,
+      waitMs,
+    });
   }
 
   /** What a node's job data says about its execution. */

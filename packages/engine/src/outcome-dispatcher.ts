@@ -172,19 +172,24 @@ export class OutcomeDispatcher {
       error: outcome.error ? `Node "${nodeId}" failed: ${outcome.error.message}` : undefined,
     });
     if (commit.firstWrite) {
+      const nodeType = graph.nodes.get(nodeId)?.type ?? 'unknown';
       if (outcome.error) {
         events.emit('node:failed', {
           executionId,
           workflowId,
           nodeId,
+          nodeType,
           error: outcome.error.message,
           final: true,
+          durationMs: info.durationMs,
+          deadLettered: outcome.resolution.kind === 'failed',
         });
       } else {
         events.emit('node:completed', {
           executionId,
           workflowId,
           nodeId,
+          nodeType,
           durationMs: info.durationMs,
         });
       }
@@ -311,7 +316,12 @@ export class OutcomeDispatcher {
         totalNodes: graph.size,
       });
       if (commit.firstWrite)
-        events.emit('node:skipped', { executionId, workflowId, nodeId: skipped });
+        events.emit('node:skipped', {
+          executionId,
+          workflowId,
+          nodeId: skipped,
+          nodeType: graph.nodes.get(skipped)?.type ?? 'unknown',
+        });
       ready.push(...commit.ready);
       toSkip.push(...commit.skipped);
       outcomes.push(commit);

@@ -29,6 +29,11 @@ import {
   type ResolvedEngineConfig,
   resolveEngineConfig,
 } from './engine-config.ts';
+import {
+  EngineEventStream,
+  type EngineStreamEvent,
+  type SubscribeOptions,
+} from './engine-event-stream.ts';
 import { type EngineEventMap, type EngineEventName, EngineEvents } from './engine-events.ts';
 import { ExecutionControl } from './execution-control.ts';
 import { ExecutionReplayer } from './execution-replayer.ts';
@@ -93,6 +98,7 @@ export class WorkflowEngine {
   readonly #schedules: WorkflowSchedules;
   readonly #webhooks: WebhookTriggers;
   readonly #events = new EngineEvents();
+  readonly #stream: EngineEventStream;
   readonly #workers: Worker[] = [];
   readonly #connection: QueueConnection;
   #signals: SignalChannel | undefined;
@@ -110,6 +116,12 @@ export class WorkflowEngine {
     this.#config = resolveEngineConfig(options.config);
     this.#store = options.store;
     this.#connection = options.connection;
+    this.#stream = new EngineEventStream({
+      connection: options.connection,
+      prefix: this.#config.prefix,
+      enabled: this.#config.events,
+      events: this.#events,
+    });
     this.#queues = new WorkflowQueues({
       connection: options.connection,
       prefix: this.#config.prefix,
@@ -156,6 +168,20 @@ export class WorkflowEngine {
     listener: (payload: EngineEventMap[E]) => void,
   ): () => void {
     return this.#events.on(event, listener);
+  }
+
+  /**
+   * Follows the durable event stream: every engine event of every process on these queues, as an
+   * async iterable. Resumable: pass the last `id` seen as `after` to get exactly what came since.
+   *
+   * ```ts
+   * for await (const event of engine.subscribe({ executionId })) console.log(event.id, event.type);
+   * ```
+   *
+   * @throws ConfigurationError when `config.events` is false.
+   */
+  subscribe(options: SubscribeOptions = {}): AsyncIterable<EngineStreamEvent> {
+    return this.#stream.subscribe(options);
   }
 
   /**
@@ -621,6 +647,7 @@ export class WorkflowEngine {
     await settleBy(this.#queues.close({ force: this.#activeNodes > 0 }), closeBy).catch(
       report('closing queues'),
     );
+    await settleBy(this.#stream.close(), closeBy).catch(report('closing event stream'));
     await settleBy(this.#signals?.close(), closeBy).catch(report('closing signal channel'));
     await settleBy(this.#rateLimiter?.close(), closeBy).catch(report('closing rate limiter'));
     this.#shutdownState = 'closed';

@@ -82,14 +82,32 @@ for (const [name, makeHarness] of [
     it(`${name}: appends in order with increasing ids and reads them back`, async () => {
       const writer = open('order');
       const reader = open('order');
-      const ids = await writer.append([event('a', 'x1', 1), event('b', 'x2', 2), event('c', 'x1', 3)]);
+      const ids = await writer.append([
+        event('a', 'x1', 1),
+        event('b', 'x2', 2),
+        event('c', 'x1', 3),
+      ]);
       expect(ids).toHaveLength(3);
       const all = await reader.read({ after: '0' });
       expect(all.map((e) => e.type)).toEqual(['a', 'b', 'c']);
       expect(all.map((e) => e.id)).toEqual(ids);
-      expect(all[0]).toMatchObject({ executionId: 'x1', timestamp: 1_700_000_000_001, data: { n: 1 } });
+      expect(all[0]).toMatchObject({
+        executionId: 'x1',
+        timestamp: 1_700_000_000_001,
+        data: { n: 1 },
+      });
       expect((await reader.read({ executionId: 'x1' })).map((e) => e.type)).toEqual(['a', 'c']);
       expect((await reader.read({ after: ids[0] })).map((e) => e.type)).toEqual(['b', 'c']);
+      expect((await reader.read({ after: ids[0], executionId: 'x1' })).map((e) => e.type)).toEqual([
+        'c',
+      ]);
+      const controller = new AbortController();
+      const followed = await take(
+        reader.follow({ after: ids[0], executionId: 'x1', signal: controller.signal }),
+        1,
+        controller,
+      );
+      expect(followed.map((e) => e.type)).toEqual(['c']);
       expect(await reader.latestId()).toBe(ids[2]);
     });
 
@@ -137,6 +155,14 @@ for (const [name, makeHarness] of [
       })();
       controller.abort();
       expect(await done).toEqual([]);
+    });
+
+    it(`${name}: orders ids numerically past ten`, async () => {
+      const writer = open('numeric');
+      const ids = await writer.append(Array.from({ length: 12 }, (_, n) => event('n', 'e', n)));
+      const read = await writer.read({ after: ids[3] });
+      expect(read.map((e) => e.data)).toEqual(Array.from({ length: 8 }, (_, n) => ({ n: n + 4 })));
+      expect(await writer.latestId()).toBe(ids[11]);
     });
 
     it(`${name}: trims to about maxLength`, async () => {

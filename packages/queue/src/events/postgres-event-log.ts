@@ -5,9 +5,10 @@
  * followers. Every 100th append trims the log to about `maxLength` rows.
  * @module
  */
-import { PostgresSignalChannel } from '../coordination/postgres-signal-channel.ts';
+
 import { type PostgresConnection, quoteIdentifier } from '../coordination/postgres-connection.ts';
 import { CoordinationTable } from '../coordination/postgres-coordination-table.ts';
+import { PostgresSignalChannel } from '../coordination/postgres-signal-channel.ts';
 import { withTransaction } from '../coordination/postgres-transaction.ts';
 import { AppendNotifier } from './append-notifier.ts';
 import {
@@ -44,7 +45,7 @@ interface EventLogStatements {
 function eventLogStatements(schema: string): EventLogStatements {
   const s = quoteIdentifier(schema);
   const table = `${s}.event_log`;
-  const columns = 'id::text AS id, type, execution_id, at, data';
+  const columns = 'e.id::text AS id, e.type, e.execution_id, e.at, e.data';
   return {
     ddl: [
       `CREATE SCHEMA IF NOT EXISTS ${s}`,
@@ -65,10 +66,11 @@ function eventLogStatements(schema: string): EventLogStatements {
         AS t(type, execution_id, at, data, n)
       ORDER BY t.n
       RETURNING id::text AS id`,
-    scan: `SELECT ${columns} FROM ${table} WHERE stream = $1 AND id > $2::bigint ORDER BY id LIMIT $3`,
-    scanExecution: `SELECT ${columns} FROM ${table}
-      WHERE stream = $1 AND execution_id = $4 AND id > $2::bigint ORDER BY id LIMIT $3`,
-    latest: `SELECT id::text AS id FROM ${table} WHERE stream = $1 ORDER BY id DESC LIMIT 1`,
+    scan: `SELECT ${columns} FROM ${table} e
+      WHERE e.stream = $1 AND e.id > $2::bigint ORDER BY e.id LIMIT $3`,
+    scanExecution: `SELECT ${columns} FROM ${table} e
+      WHERE e.stream = $1 AND e.execution_id = $4 AND e.id > $2::bigint ORDER BY e.id LIMIT $3`,
+    latest: `SELECT e.id::text AS id FROM ${table} e WHERE e.stream = $1 ORDER BY e.id DESC LIMIT 1`,
     trim: `DELETE FROM ${table} WHERE stream = $1 AND id <= (
       SELECT id FROM ${table} WHERE stream = $1 ORDER BY id DESC OFFSET $2 LIMIT 1)`,
   };
