@@ -431,6 +431,14 @@ export class WorkflowEngine {
     });
   }
 
+  /** How many workers this process started, and how many of them are running (for health checks). */
+  getWorkerStatus(): { started: number; running: number } {
+    return {
+      started: this.#workers.length,
+      running: this.#workers.filter((worker) => worker.isRunning()).length,
+    };
+  }
+
   /** Resolves with the execution once it reaches a terminal status (polling the store). */
   async waitForExecution(
     executionId: string,

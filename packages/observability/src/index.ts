@@ -1,11 +1,43 @@
 /**
- * `@spane/observability`: watching SPANE run. This version holds the structured JSON logger with
- * secret redaction; metrics, health, traces and event streams arrive in a later release.
+ * `@spane/observability`: watching SPANE run. Prometheus metrics on prom-client, health with
+ * liveness and readiness probes, the engine's durable event stream as server-sent events, and a
+ * structured JSON logger with secret redaction. Every piece is opt-in: an engine that does not use
+ * this package pays nothing for it.
  * @module
  */
+export {
+  type CreateEventStreamHandlerOptions,
+  createEventStreamHandler,
+} from './events/create-event-stream-handler.ts';
+export { formatSseComment, formatSseEvent } from './events/sse-format.ts';
+export {
+  type CreateHealthMonitorOptions,
+  createHealthMonitor,
+  type HealthMonitor,
+} from './health/create-health-monitor.ts';
+export type {
+  HealthCheck,
+  HealthReport,
+  HealthStatus,
+  Liveness,
+  Readiness,
+} from './health/health-types.ts';
+export type { RequestHandler } from './http-responses.ts';
 export {
   createJsonLogger,
   type JsonLogger,
   type JsonLoggerOptions,
   type LogLevel,
 } from './json-logger.ts';
+export {
+  type CreateMetricsOptions,
+  createMetrics,
+  type SpaneMetrics,
+} from './metrics/create-metrics.ts';
+export {
+  type HistogramSummary,
+  type MetricsJson,
+  quantileFromBuckets,
+} from './metrics/metrics-json.ts';
+export type { HealthEngine, MetricsEngine, StreamEngine } from './observed-engine.ts';
+export { TimeoutError } from './with-timeout.ts';

@@ -1,0 +1,18 @@
+/**
+ * What the observability helpers need from a `WorkflowEngine`: its public methods only, so any
+ * object with the same shape (a wrapper, a test double) works too.
+ * @module
+ */
+import type { WorkflowEngine } from '@spane/engine';
+
+/** The parts of a `WorkflowEngine` that metrics read. */
+export type MetricsEngine = Pick<WorkflowEngine, 'on' | 'getQueueStats' | 'getCircuitBreakerStats'>;
+
+/** The parts of a `WorkflowEngine` that the event stream handler reads. */
+export type StreamEngine = Pick<WorkflowEngine, 'subscribe'>;
+
+/** The parts of a `WorkflowEngine` that the health monitor reads. */
+export type HealthEngine = Pick<WorkflowEngine, 'getQueueStats' | 'getWorkerStatus'> & {
+  /** Present once the engine has graceful shutdown: readiness turns false while it drains. */
+  getShutdownStatus?: (() => { state: 'running' | 'draining' | 'closed' }) | undefined;
+};
