@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { engineFixture, memoryStore, redisQueue } from './harness.ts';
 
 describe('worker status', () => {
-  const { setup } = engineFixture({ name: 'Redis + memory store', queue: redisQueue, store: memoryStore });
+  const { setup } = engineFixture({
+    name: 'Redis + memory store',
+    queue: redisQueue,
+    store: memoryStore,
+  });
 
   it('getWorkerStatus counts no workers before startWorkers, and the node and workflow workers after', async () => {
     const { engine } = await setup(new NodeRegistry(), [], { workers: false });
