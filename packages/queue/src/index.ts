@@ -91,14 +91,6 @@ export {
   redisChannelName,
 } from './coordination/signal-channel-names.ts';
 export { checkCronPattern, nextCronRun } from './cron-pattern.ts';
-export {
-  type JobSchedulerInfo,
-  JobSchedulers,
-  type ScheduledTick,
-  type SchedulerRepeat,
-  scheduledTickOf,
-  type UpsertOutcome,
-} from './job-schedulers.ts';
 // The durable event log: engine events on the queue's own server, readable from any process.
 export { createEventLog } from './events/create-event-log.ts';
 export {
@@ -114,6 +106,14 @@ export {
 export { EventLogClosedError, InvalidEventIdError } from './events/event-log-errors.ts';
 export { PostgresEventLog, type PostgresEventLogOptions } from './events/postgres-event-log.ts';
 export { RedisEventLog, type RedisEventLogOptions } from './events/redis-event-log.ts';
+export {
+  type JobSchedulerInfo,
+  JobSchedulers,
+  type ScheduledTick,
+  type SchedulerRepeat,
+  scheduledTickOf,
+  type UpsertOutcome,
+} from './job-schedulers.ts';
 export type {
   DeadLetterJobData,
   NodeJobData,
