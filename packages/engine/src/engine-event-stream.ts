@@ -1,7 +1,10 @@
 /**
- * The engine's durable event stream: every engine event (but `error`) is appended to an event log
- * on the queue's own server, in batches and off the node's critical path, so that any process can
- * follow every execution with {@link EngineEventStream.subscribe}.
+ * The engine's durable event stream: every execution and node event is appended to an event log on
+ * the queue's own server, in batches and off the node's critical path, so that any process can
+ * follow every execution with {@link EngineEventStream.subscribe}. The events of one process keep
+ * their order; events of different processes are in the order they were appended, which can trail
+ * the order they happened in by one batch (a node's `node:started` in one process may come before
+ * its parent's `node:completed` from another).
  * @module
  */
 import { ConfigurationError, toError } from '@spane/core';
@@ -43,6 +46,8 @@ export interface SubscribeOptions {
 const MAX_PENDING = 10_000;
 /** Events per append. */
 const BATCH = 500;
+/** Tries of one batch before it is dropped. */
+const APPEND_ATTEMPTS = 4;
 
 /** Publishes a process's engine events and reads everyone's. */
 export class EngineEventStream {
@@ -121,10 +126,16 @@ export class EngineEventStream {
     try {
       while (this.#pending.length > 0) {
         const batch = this.#pending.splice(0, BATCH);
-        try {
-          await this.#getLog().append(batch);
-        } catch (error) {
-          this.#events.emit('error', { error: toError(error), context: 'event stream' });
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await this.#getLog().append(batch);
+            break;
+          } catch (error) {
+            this.#events.emit('error', { error: toError(error), context: 'event stream' });
+            // A server that stays unreachable: the batch is dropped rather than held forever.
+            if (attempt >= APPEND_ATTEMPTS || this.#closed) break;
+            await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt).unref());
+          }
         }
       }
     } finally {

@@ -1,12 +1,14 @@
 /**
  * Wakes the followers of an event log when any process appends: a "something was appended" signal
- * on the log's own server (Redis pub/sub or PostgreSQL NOTIFY), counted in generations so that an
+ * (sent by the append itself, in its round trip) on the log's own server (Redis pub/sub or PostgreSQL NOTIFY), counted in generations so that an
  * append that lands between a follower's read and its wait is never slept through.
  * @module
  */
 import type { SignalChannel, Unsubscribe } from '../coordination/signal-channel.ts';
 
-const TOPIC = 'appended';
+/** The signal topic of appends. */
+export const APPENDED_TOPIC = 'appended';
+const TOPIC = APPENDED_TOPIC;
 
 /** Generations of appends, heard through a signal channel. */
 export class AppendNotifier {
@@ -19,11 +21,6 @@ export class AppendNotifier {
   constructor(options: { channel: SignalChannel; onError: (error: unknown) => void }) {
     this.#channel = options.channel;
     this.#onError = options.onError;
-  }
-
-  /** Tells every follower, in every process, that events were appended. Never throws. */
-  async notify(): Promise<void> {
-    await this.#channel.publish(TOPIC, 1).catch((error: unknown) => this.#onError(error));
   }
 
   /** Starts listening (once); resolves when the server confirmed, or rejects with its error. */

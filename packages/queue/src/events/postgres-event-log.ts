@@ -1,16 +1,17 @@
 /**
- * {@link EventLog} on a PostgreSQL table `<schema>.event_log`: one multi-row INSERT per append,
- * under a transaction-level advisory lock per log so that ids become visible in id order (a reader
- * that resumes after id n can never later find a smaller id committed), then a NOTIFY to wake
- * followers. Every 100th append trims the log to about `maxLength` rows.
+ * {@link EventLog} on a PostgreSQL table `<schema>.event_log`: one statement per append that takes
+ * a transaction-level advisory lock per log (so ids become visible in id order: a reader that
+ * resumes after id n never later finds a smaller id committed), inserts the rows and NOTIFYs the
+ * followers at commit. Every 100th append trims the log to about `maxLength` rows.
  * @module
  */
 
 import { type PostgresConnection, quoteIdentifier } from '../coordination/postgres-connection.ts';
 import { CoordinationTable } from '../coordination/postgres-coordination-table.ts';
 import { PostgresSignalChannel } from '../coordination/postgres-signal-channel.ts';
-import { withTransaction } from '../coordination/postgres-transaction.ts';
-import { AppendNotifier } from './append-notifier.ts';
+import { postgresChannelName } from '../coordination/signal-channel-names.ts';
+import { encodeSignal } from '../coordination/signal-envelope.ts';
+import { APPENDED_TOPIC, AppendNotifier } from './append-notifier.ts';
 import {
   DEFAULT_EVENT_LOG_MAX_LENGTH,
   DEFAULT_EVENT_LOG_PREFIX,
@@ -60,12 +61,19 @@ function eventLogStatements(schema: string): EventLogStatements {
       `CREATE INDEX IF NOT EXISTS event_log_stream_id_idx ON ${table} (stream, id)`,
       `CREATE INDEX IF NOT EXISTS event_log_stream_execution_idx ON ${table} (stream, execution_id, id)`,
     ],
-    append: `INSERT INTO ${table} (stream, type, execution_id, at, data)
-      SELECT $1, t.type, t.execution_id, t.at, t.data
-      FROM unnest($2::text[], $3::text[], $4::bigint[], $5::jsonb[]) WITH ORDINALITY
-        AS t(type, execution_id, at, data, n)
-      ORDER BY t.n
-      RETURNING id::text AS id`,
+    // One statement (its own transaction): the advisory lock, the rows in order, and the wake-up
+    // NOTIFY, delivered at commit. $1 lock key, $2 stream, $3..$6 arrays, $7 channel, $8 payload.
+    append: `WITH lock AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext($1)) AS locked),
+      inserted AS (
+        INSERT INTO ${table} (stream, type, execution_id, at, data)
+        SELECT $2, t.type, t.execution_id, t.at, t.data
+        FROM lock, unnest($3::text[], $4::text[], $5::bigint[], $6::jsonb[]) WITH ORDINALITY
+          AS t(type, execution_id, at, data, n)
+        ORDER BY t.n
+        RETURNING id
+      ),
+      notified AS MATERIALIZED (SELECT pg_notify($7, $8) FROM lock)
+      SELECT inserted.id::text AS id FROM inserted, notified ORDER BY inserted.id`,
     scan: `SELECT ${columns} FROM ${table} e
       WHERE e.stream = $1 AND e.id > $2::bigint ORDER BY e.id LIMIT $3`,
     scanExecution: `SELECT ${columns} FROM ${table} e
@@ -133,25 +141,22 @@ export class PostgresEventLog implements EventLog {
     this.#assertOpen('append');
     if (events.length === 0) return [];
     await this.#table.ensure();
-    const ids = await withTransaction(this.#table.pool, async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
-        `spane_event_log:${this.prefix}`,
-      ]);
-      const result = await client.query<{ id: string }>(this.#table.sql.append, [
-        this.prefix,
-        events.map((event) => event.type),
-        events.map((event) => event.executionId ?? null),
-        events.map((event) => Math.trunc(event.timestamp)),
-        events.map((event) => JSON.stringify(event.data ?? null)),
-      ]);
-      return result.rows.map((row) => row.id);
-    });
+    const result = await this.#table.pool.query<{ id: string }>(this.#table.sql.append, [
+      `spane_event_log:${this.prefix}`,
+      this.prefix,
+      events.map((event) => event.type),
+      events.map((event) => event.executionId ?? null),
+      events.map((event) => Math.trunc(event.timestamp)),
+      events.map((event) => JSON.stringify(event.data ?? null)),
+      postgresChannelName(this.prefix, APPENDED_TOPIC),
+      encodeSignal(APPENDED_TOPIC, 1),
+    ]);
+    const ids = result.rows.map((row) => row.id);
     if (++this.#appends % 100 === 0) {
       await this.#table.pool
         .query(this.#table.sql.trim, [this.prefix, this.#maxLength])
         .catch(() => undefined);
     }
-    await this.#notifier.notify();
     return ids;
   }
 

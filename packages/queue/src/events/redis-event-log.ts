@@ -1,6 +1,6 @@
 /**
- * {@link EventLog} on a capped Redis stream: `XADD key MAXLEN ~ n * e <json>` per event (one
- * pipeline per append), `XRANGE` to read, and a pub/sub "appended" signal to wake followers.
+ * {@link EventLog} on a capped Redis stream: `XADD key MAXLEN ~ n * e <json>` per event and a
+ * pub/sub "appended" signal to wake followers, in one pipeline per append; `XRANGE` to read.
  * @module
  */
 import type { Redis } from 'ioredis';
@@ -10,7 +10,9 @@ import {
   resolveRedisClient,
 } from '../coordination/redis-coordination-client.ts';
 import { RedisSignalChannel } from '../coordination/redis-signal-channel.ts';
-import { AppendNotifier } from './append-notifier.ts';
+import { redisChannelName } from '../coordination/signal-channel-names.ts';
+import { encodeSignal } from '../coordination/signal-envelope.ts';
+import { APPENDED_TOPIC, AppendNotifier } from './append-notifier.ts';
 import {
   DEFAULT_EVENT_LOG_MAX_LENGTH,
   DEFAULT_EVENT_LOG_PREFIX,
@@ -91,13 +93,17 @@ export class RedisEventLog implements EventLog {
       });
       pipeline.xadd(this.key, 'MAXLEN', '~', this.#maxLength, '*', 'e', body);
     }
+    // The wake-up signal rides in the same round trip.
+    pipeline.publish(
+      redisChannelName(this.prefix, APPENDED_TOPIC),
+      encodeSignal(APPENDED_TOPIC, 1),
+    );
     const results = (await pipeline.exec()) ?? [];
     const ids: string[] = [];
-    for (const [error, id] of results) {
+    for (const [error, id] of results.slice(0, events.length)) {
       if (error) throw error;
       ids.push(id as string);
     }
-    await this.#notifier.notify();
     return ids;
   }
 
