@@ -12,7 +12,6 @@ import type { Database } from './database.ts';
 import { decisionWrites, executionUpdate } from './decision-writes.ts';
 import { lockExecution } from './execution-queries.ts';
 import { toRequiredJson } from './json-codec.ts';
-import { commitOptimistically } from './optimistic-commit.ts';
 import { outcomeSnapshot, snapshotNodeIds } from './outcome-snapshot.ts';
 
 /**
@@ -79,33 +78,14 @@ async function applyDecision(
 }
 
 /**
- * `ExecutionStore.commitNodeOutcome` on PostgreSQL. First optimistically (unless the node feeds a
- * join, where siblings contend): one unlocked read, core's `decideNodeOutcome`, and one statement
- * that writes only if the execution's version did not move (two round trips). When another writer
- * got in between, or for a join's parents, under the lock: one transaction that
- * locks the execution row, reads the node and its children, decides again and applies the writes
- * (five round trips: BEGIN, lock, read, write, COMMIT). Either way the cost does not depend on the
- * workflow's size.
+ * `ExecutionStore.commitNodeOutcome` under the execution's row lock: one transaction that locks
+ * the execution row, reads the node and its children, lets core's `decideNodeOutcome` decide and
+ * applies the writes (five round trips: BEGIN, lock, read, write, COMMIT). The group commit's
+ * fallback for a commit whose version guard keeps failing (other writers of the execution).
  */
-export async function commitNodeOutcome(
+export async function commitUnderLock(
   db: Kysely<Database>,
   commit: NodeOutcomeCommit,
-): Promise<NodeOutcomeCommitResult> {
-  const resultJson = toRequiredJson(commit.result, 'a node result');
-  // A node that feeds a join likely commits alongside its siblings: conflicts would make the
-  // optimistic try wasted work, so those take the lock at once.
-  if (!commit.edges.some((edge) => edge.parentCount > 1)) {
-    const fast = await commitOptimistically(db, commit, resultJson);
-    if (fast !== undefined) return fast;
-  }
-  return commitUnderLock(db, commit, resultJson);
-}
-
-/** The locked path of {@link commitNodeOutcome}, taken after an optimistic conflict. */
-async function commitUnderLock(
-  db: Kysely<Database>,
-  commit: NodeOutcomeCommit,
-  resultJson: string,
 ): Promise<NodeOutcomeCommitResult> {
   // READ COMMITTED whatever the server's default: the read after the lock must see the previous
   // lock holder's writes (under REPEATABLE READ it would fail with a serialization error instead).
@@ -116,7 +96,7 @@ async function commitUnderLock(
       const snapshot = await readSnapshot(trx, commit);
       if (snapshot === undefined) throw new ExecutionNotFoundError(commit.executionId);
       const decision = decideNodeOutcome(snapshot, commit);
-      await applyDecision(trx, commit, decision, resultJson);
+      await applyDecision(trx, commit, decision, toRequiredJson(commit.result, 'a node result'));
       return toCommitResult(decision);
     });
 }

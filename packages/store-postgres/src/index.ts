@@ -31,5 +31,6 @@ export type {
   PostgresConnectionOptions,
   PostgresStoreOptions,
 } from './postgres-store-options.ts';
+export type { GroupCommitOptions } from './group-commit.ts';
 export { DEFAULT_SCHEMA } from './schema-name.ts';
 export { UnsupportedJsonError } from './unsupported-json-error.ts';

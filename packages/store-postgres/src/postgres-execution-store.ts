@@ -23,7 +23,7 @@ import {
   WorkflowError,
 } from '@spane/core';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { commitNodeOutcome } from './commit-node-outcome.ts';
+import { commitUnderLock } from './commit-node-outcome.ts';
 import type { Database } from './database.ts';
 import type { DeadLetterInput, DeadLetterQuery, DeadLetterRecord } from './dead-letter-record.ts';
 import { deleteDeadLetter, listDeadLetters, recordDeadLetter } from './dead-letters.ts';
@@ -33,6 +33,8 @@ import { listExecutions } from './list-executions.ts';
 import { addLog, addSpan, getLogs, getTrace } from './logs-and-spans.ts';
 import { migrateToLatest } from './migrate.ts';
 import { openDatabase } from './open-database.ts';
+import { GroupCommitter } from './group-commit.ts';
+import { KnownStates } from './known-states.ts';
 import { getPayload, putPayload } from './payloads.ts';
 import type { CreatePostgresStoreOptions, PostgresStoreOptions } from './postgres-store-options.ts';
 import { SUMMARY_COLUMNS, toState, toSummary } from './row-mappers.ts';
@@ -72,6 +74,9 @@ export class PostgresExecutionStore implements ExecutionStore {
   readonly schema: string;
   readonly #base: Kysely<Database>;
   readonly #ownsPool: boolean;
+  /** What this process last saw of each live execution: commits decide from it without reading. */
+  readonly #known = new KnownStates();
+  readonly #group: GroupCommitter;
   #closed = false;
 
   /**
@@ -84,6 +89,13 @@ export class PostgresExecutionStore implements ExecutionStore {
     this.#base = db;
     this.#ownsPool = ownsPool;
     this.db = db.withSchema(this.schema);
+    this.#group = new GroupCommitter({
+      db: this.db,
+      schema: this.schema,
+      known: this.#known,
+      underLock: (commit) => commitUnderLock(this.db, commit),
+      batching: options.groupCommit,
+    });
   }
 
   /**
@@ -145,7 +157,17 @@ export class PostgresExecutionStore implements ExecutionStore {
         .returning([...SUMMARY_COLUMNS, 'initial_data'])
         .returning(sql<boolean>`initial_data is null`.as('no_initial_data'))
         .executeTakeFirst();
-      if (inserted) return { execution: toState({ ...inserted, node_results: {} }), created: true };
+      if (inserted) {
+        // A new execution has no node rows: its first commit needs no read.
+        this.#known.remember(executionId, {
+          version: inserted.version,
+          status: inserted.status as ExecutionStatus,
+          resolvedCount: inserted.resolved_count,
+          nodes: new Map(),
+          complete: true,
+        });
+        return { execution: toState({ ...inserted, node_results: {} }), created: true };
+      }
       const existing =
         (input.idempotencyKey === undefined
           ? undefined
@@ -181,6 +203,7 @@ export class PostgresExecutionStore implements ExecutionStore {
     options: SetStatusOptions = {},
   ): Promise<StatusChange> {
     return this.#transaction('setExecutionStatus', async (trx) => {
+      this.#known.forget(executionId);
       const row = await lockExecution(trx, executionId);
       if (!row) throw new ExecutionNotFoundError(executionId);
       if (options.expectedVersion !== undefined && options.expectedVersion !== row.version) {
@@ -210,6 +233,7 @@ export class PostgresExecutionStore implements ExecutionStore {
     options: { expectedVersion?: number | undefined } = {},
   ): Promise<ExecutionSummary> {
     return this.#run('updateExecutionMetadata', async () => {
+      this.#known.forget(executionId);
       const expected = options.expectedVersion;
       // A key set to undefined is removed, as spreading the patch over the metadata would do.
       const removed = Object.keys(patch).filter((key) => patch[key] === undefined);
@@ -244,6 +268,7 @@ export class PostgresExecutionStore implements ExecutionStore {
   ): Promise<boolean> {
     const json = toRequiredJson(result, 'a node result');
     return this.#transaction('updateNodeResult', async (trx) => {
+      this.#known.forget(executionId);
       if (!(await lockExecution(trx, executionId))) throw new ExecutionNotFoundError(executionId);
       const written = await trx
         .insertInto('node_results')
@@ -282,12 +307,15 @@ export class PostgresExecutionStore implements ExecutionStore {
   }
 
   /**
-   * Commits a node's outcome atomically: locks the execution row, reads the node and its
-   * children, lets core's `decideNodeOutcome` decide, and applies the writes; five round trips
-   * (BEGIN, lock, read, write, COMMIT) however large the workflow.
+   * Commits a node's outcome atomically, first write wins. Commits made at the same time (many
+   * executions, concurrent jobs) share one statement (group commit); a commit decides from what this
+   * process last saw of its execution and writes only if the execution's version has not moved,
+   * else reads again (after two such conflicts, it takes the execution's row lock). See the README.
    */
   async commitNodeOutcome(commit: NodeOutcomeCommit): Promise<NodeOutcomeCommitResult> {
-    return this.#run('commitNodeOutcome', () => commitNodeOutcome(this.db, commit));
+    return this.#run('commitNodeOutcome', () =>
+      this.#group.commit(commit, toRequiredJson(commit.result, 'a node result')),
+    );
   }
 
   async holdNodes(executionId: string, nodeIds: readonly string[]): Promise<boolean> {
@@ -311,6 +339,7 @@ export class PostgresExecutionStore implements ExecutionStore {
     executionId: string,
   ): Promise<{ changed: boolean; status: ExecutionStatus; held: string[] }> {
     return this.#transaction('resumeExecution', async (trx) => {
+      this.#known.forget(executionId);
       const row = await lockExecution(trx, executionId);
       if (!row) throw new ExecutionNotFoundError(executionId);
       if (row.status !== 'paused') {
@@ -336,6 +365,7 @@ export class PostgresExecutionStore implements ExecutionStore {
 
   async reopenNode(executionId: string, nodeId: string): Promise<boolean> {
     return this.#transaction('reopenNode', async (trx) => {
+      this.#known.forget(executionId);
       const row = await lockExecution(trx, executionId);
       // Running too: another node that failed the execution was retried first.
       if (row?.status !== 'failed' && row?.status !== 'running') return false;

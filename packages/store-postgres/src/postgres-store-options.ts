@@ -1,4 +1,5 @@
 import type { PostgresPool } from 'kysely';
+import type { GroupCommitOptions } from './group-commit.ts';
 
 /**
  * Where the store connects: a connection string, or a `pg.Pool` you already have.
@@ -32,6 +33,12 @@ export type PostgresStoreOptions = PostgresConnectionOptions & {
    * Letters, digits, `_` and `$`, at most 63 characters. Default is `spane`.
    */
   schema?: string | undefined;
+  /**
+   * How concurrent node commits share statements (group commit): `maxBatch` commits per statement
+   * (default 64), `maxInFlight` statements at once (default 4). `{ maxBatch: 1 }` sends each
+   * commit alone.
+   */
+  groupCommit?: GroupCommitOptions | undefined;
 };
 
 /** Options of {@link PostgresExecutionStore.create}. */

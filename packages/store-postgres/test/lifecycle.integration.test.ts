@@ -224,7 +224,17 @@ describe('postgres: cost of a commit', () => {
     return statements - before;
   }
 
-  it('uses two statements (read, guarded write) however large the workflow, one when nothing changes', async () => {
+  it('commits in one statement what this store created, however large the workflow', async () => {
+    const { execution } = await counted.createExecution({
+      workflowId: 'wf-life',
+      workflowVersion: 1,
+    });
+    expect(await statementsOf(resolved(execution.executionId, 'a', ['b', 'c']))).toBe(1);
+    expect(await statementsOf(resolved(execution.executionId, 'b', ['d']))).toBe(1);
+    expect(await statementsOf(resolved(execution.executionId, 'a', ['b', 'c']))).toBe(1); // repeat: a read
+  });
+
+  it('reads once, then writes, for an execution another process made; the next commit is one statement', async () => {
     const small = await newExecution();
     const large = await newExecution();
     // 2,000 nodes already resolved in the large execution.
@@ -237,20 +247,22 @@ describe('postgres: cost of a commit', () => {
 
     expect(await statementsOf(resolved(small.executionId, 'a', ['b', 'c']))).toBe(2);
     expect(await statementsOf(resolved(large.executionId, 'a', ['b', 'c']))).toBe(2);
+    expect(await statementsOf(resolved(large.executionId, 'b', ['x']))).toBe(1);
     const wide = Array.from({ length: 300 }, (_, i) => `child-${i}`);
     const fanOut = await counted.commitNodeOutcome(resolved(large.executionId, 'fan', wide));
     expect(fanOut.ready).toHaveLength(300);
     expect(await statementsOf(resolved(large.executionId, 'fan', wide))).toBe(1); // repeat: no write
   });
 
-  it('falls back to the locked commit when another writer moves the execution in between', async () => {
+  it('reads again when another writer moves the execution in between, and lands on the new state', async () => {
     const { executionId } = await newExecution();
     const other = new pg.Client({ connectionString: databaseUrl() });
     other.on('error', () => undefined); // a lost connection fails the next query
     await other.connect();
     try {
       // Another writer holds the row and bumps the version, uncommitted: the commit reads the old
-      // version, and its guarded write waits for this transaction.
+      // version (this store did not create the execution), and its guarded write waits for this
+      // transaction.
       await other.query('BEGIN');
       await other.query(
         `UPDATE "${store.schema}".executions SET version = version + 1 WHERE id = $1`,
@@ -274,7 +286,9 @@ describe('postgres: cost of a commit', () => {
       await other.query('COMMIT');
       const outcome = await pending;
       expect(outcome).toMatchObject({ firstWrite: true, ready: ['b'] });
-      expect(statements - before).toBe(2 + 5); // the optimistic try, then BEGIN, lock, read, write, COMMIT
+      // The read; the guarded write that waited and found the version moved (its own read still
+      // saw the old state); a second that failed at once and read the new state; the write.
+      expect(statements - before).toBe(4);
       const state = await store.getExecution(executionId);
       expect(state?.nodeResults.a?.data).toBe('a');
       expect(state?.resolvedCount).toBe(1);
