@@ -22,6 +22,7 @@ export type {
   WorkflowTable,
 } from './database.ts';
 export type { DeadLetterInput, DeadLetterQuery, DeadLetterRecord } from './dead-letter-record.ts';
+export type { GroupCommitOptions } from './group-commit.ts';
 export { type MigrateOptions, type MigrationSummary, migrateToLatest } from './migrate.ts';
 export { MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from './migration-provider.ts';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page-size.ts';
@@ -31,6 +32,5 @@ export type {
   PostgresConnectionOptions,
   PostgresStoreOptions,
 } from './postgres-store-options.ts';
-export type { GroupCommitOptions } from './group-commit.ts';
 export { DEFAULT_SCHEMA } from './schema-name.ts';
 export { UnsupportedJsonError } from './unsupported-json-error.ts';
