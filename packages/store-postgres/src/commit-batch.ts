@@ -68,7 +68,7 @@ export function commitBatchText(schema: string): string {
   returning e.id
 ), write_result as (
   insert into ${s}.node_results as n (execution_id, node_id, result, failed)
-  select r.id, r.node_id, r.result::jsonb, r.failed
+  select r.id, r.node_id, r.result::json, r.failed
   from unnest($7::text[], $8::text[], $9::text[], $10::bool[]) as r(id, node_id, result, failed)
   join guard g on g.id = r.id
   on conflict (execution_id, node_id) do update

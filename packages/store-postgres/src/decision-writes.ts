@@ -27,7 +27,7 @@ export function decisionWrites(options: {
       .insertInto('node_results')
       .columns(['execution_id', 'node_id', 'result', 'failed'])
       .expression(
-        sql`select ${executionId}, ${commit.nodeId}, ${options.resultJson}::jsonb, ${commit.resolution === 'failed'}${from}`,
+        sql`select ${executionId}, ${commit.nodeId}, ${options.resultJson}::json, ${commit.resolution === 'failed'}${from}`,
       )
       .onConflict((oc) =>
         oc

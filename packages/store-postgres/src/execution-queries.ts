@@ -36,7 +36,7 @@ export function resultsOf(
   return eb
     .selectFrom('node_results')
     .select(
-      sql<unknown>`coalesce(jsonb_object_agg(node_results.node_id, node_results.result), '{}'::jsonb)`.as(
+      sql<unknown>`coalesce(json_object_agg(node_results.node_id, node_results.result), '{}'::json)`.as(
         'results',
       ),
     )

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import { initialSchema } from './migrations/0001-initial-schema.ts';
+import { jsonAsWritten } from './migrations/0002-json-as-written.ts';
 
 /** The migration history table, in the store's schema. */
 export const MIGRATION_TABLE = 'spane_migration';
@@ -9,6 +10,7 @@ export const MIGRATION_LOCK_TABLE = 'spane_migration_lock';
 /** Every migration, by name; names sort in the order they run. Never rename or edit one. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchema,
+  '0002-json-as-written': jsonAsWritten,
 };
 
 function inSchema(migration: Migration, schema: string): Migration {

@@ -107,7 +107,58 @@ describe('postgres: JSON and id fidelity', () => {
     });
   });
 
-  it('refuses U+0000 in a string with UnsupportedJsonError and writes nothing', async () => {
+  it('keeps U+0000 and lone surrogates in data exactly, and refuses them in metadata', async () => {
+    const odd = { nul: 'nul\u0000byte', lone: '\ud800', pair: '\ud83d\ude80', low: 'x\udfff' };
+    const { execution } = await store.createExecution({
+      workflowId: 'wf-json',
+      workflowVersion: 1,
+      initialData: odd,
+    });
+    await store.commitNodeOutcome({
+      executionId: execution.executionId,
+      nodeId: 'a',
+      result: { success: true, data: odd },
+      resolution: 'resolved',
+      edges: [{ child: 'b', active: true, parentCount: 1 }],
+      totalNodes: 2,
+    });
+    const read = await store.getExecution(execution.executionId);
+    expect(read?.initialData).toStrictEqual(odd);
+    expect(read?.nodeResults.a?.data).toStrictEqual(odd);
+    const reference = await store.putPayload(execution.executionId, odd);
+    expect(await store.getPayload(reference)).toStrictEqual(odd);
+
+    // Metadata is merged inside PostgreSQL as jsonb, which cannot hold them: refused, unchanged.
+    const refused = store.updateExecutionMetadata(execution.executionId, { k: '\u0000' });
+    await expect(refused).rejects.toBeInstanceOf(UnsupportedJsonError);
+    await expect(refused).rejects.toMatchObject({ code: 'VALIDATION_ERROR', retryable: false });
+    expect((await store.getExecution(execution.executionId))?.metadata).toEqual({});
+  });
+
+  it('returns object keys in the order they were written, as the memory store does', async () => {
+    const ordered = {
+      zeta: 1,
+      alpha: { z: [3, { b: 1, a: 2 }], a: null },
+      mid: 'x',
+      '10': 0,
+      '2': 0,
+    };
+    const { execution } = await store.createExecution({
+      workflowId: 'wf-json',
+      workflowVersion: 1,
+      initialData: ordered,
+    });
+    await store.updateNodeResult(execution.executionId, 'a', { success: true, data: ordered });
+    const read = await store.getExecution(execution.executionId);
+    expect(JSON.stringify(read?.initialData)).toBe(JSON.stringify(ordered));
+    expect(JSON.stringify(read?.nodeResults.a?.data)).toBe(JSON.stringify(ordered));
+    const results = await store.getNodeResults(execution.executionId, ['a']);
+    expect(JSON.stringify(results.a?.data)).toBe(JSON.stringify(ordered));
+    const reference = await store.putPayload(execution.executionId, ordered);
+    expect(JSON.stringify(await store.getPayload(reference))).toBe(JSON.stringify(ordered));
+  });
+
+  it('refuses values JSON cannot hold with UnsupportedJsonError and writes nothing', async () => {
     const { execution } = await store.createExecution({
       workflowId: 'wf-json',
       workflowVersion: 1,
@@ -115,7 +166,7 @@ describe('postgres: JSON and id fidelity', () => {
     const commit = store.commitNodeOutcome({
       executionId: execution.executionId,
       nodeId: 'a',
-      result: { success: true, data: 'nul\u0000byte' },
+      result: { success: true, data: { n: 1n } },
       resolution: 'resolved',
       edges: [{ child: 'b', active: true, parentCount: 1 }],
       totalNodes: 2,
@@ -124,29 +175,7 @@ describe('postgres: JSON and id fidelity', () => {
     await expect(commit).rejects.toMatchObject({ code: 'VALIDATION_ERROR', retryable: false });
     const read = await store.getExecution(execution.executionId);
     expect(read?.nodeResults).toEqual({});
-    expect(read?.resolvedCount).toBe(0);
     expect(read?.version).toBe(execution.version);
-
-    const id = `nul-${Math.random()}`;
-    await expect(
-      store.createExecution({
-        executionId: id,
-        workflowId: 'wf',
-        workflowVersion: 1,
-        initialData: { k: '\u0000' },
-      }),
-    ).rejects.toBeInstanceOf(UnsupportedJsonError);
-    expect(await store.getExecution(id)).toBeNull();
-  });
-
-  it('refuses lone surrogates and non-JSON values with UnsupportedJsonError', async () => {
-    const { execution } = await store.createExecution({
-      workflowId: 'wf-json',
-      workflowVersion: 1,
-    });
-    await expect(
-      store.updateNodeResult(execution.executionId, 'a', { success: true, data: '\ud800' }),
-    ).rejects.toBeInstanceOf(UnsupportedJsonError);
     await expect(store.putPayload(execution.executionId, { n: 1n })).rejects.toBeInstanceOf(
       UnsupportedJsonError,
     );

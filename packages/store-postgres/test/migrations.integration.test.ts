@@ -97,13 +97,13 @@ describe('postgres: migrations', () => {
   it('creates the schema and every table, and is a no-op the second time', async () => {
     const schema = freshSchema();
     const first = await migrateToLatest({ connectionString: databaseUrl(), schema });
-    expect(first).toEqual({ schema, applied: ['0001-initial-schema'] });
+    expect(first).toEqual({ schema, applied: ['0001-initial-schema', '0002-json-as-written'] });
     const second = await migrateToLatest({ connectionString: databaseUrl(), schema });
     expect(second).toEqual({ schema, applied: [] });
     expect(await tablesOf(schema)).toEqual(
       [...STORE_TABLES, MIGRATION_TABLE, MIGRATION_LOCK_TABLE].sort(),
     );
-    expect(await migrationRows(schema)).toEqual(['0001-initial-schema']);
+    expect(await migrationRows(schema)).toEqual(['0001-initial-schema', '0002-json-as-written']);
   });
 
   it('lets two processes migrate a fresh schema at once', async () => {
@@ -112,11 +112,14 @@ describe('postgres: migrations', () => {
       migrateInChildProcess(schema),
       migrateInChildProcess(schema),
     ]);
-    expect(results.map((r) => r.applied).sort()).toEqual([[], ['0001-initial-schema']]);
+    expect(results.map((r) => r.applied).sort()).toEqual([
+      [],
+      ['0001-initial-schema', '0002-json-as-written'],
+    ]);
     expect(await tablesOf(schema)).toEqual(
       [...STORE_TABLES, MIGRATION_TABLE, MIGRATION_LOCK_TABLE].sort(),
     );
-    expect(await migrationRows(schema)).toEqual(['0001-initial-schema']);
+    expect(await migrationRows(schema)).toEqual(['0001-initial-schema', '0002-json-as-written']);
   });
 
   it('lets four stores with separate pools create (and migrate) one schema at once', async () => {
@@ -134,7 +137,7 @@ describe('postgres: migrations', () => {
       expect((await stores[3]!.getExecution(execution.executionId))?.executionId).toBe(
         execution.executionId,
       );
-      expect(await migrationRows(schema)).toEqual(['0001-initial-schema']);
+      expect(await migrationRows(schema)).toEqual(['0001-initial-schema', '0002-json-as-written']);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
     }
