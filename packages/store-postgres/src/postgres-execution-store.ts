@@ -29,6 +29,7 @@ import type { DeadLetterInput, DeadLetterQuery, DeadLetterRecord } from './dead-
 import { deleteDeadLetter, listDeadLetters, recordDeadLetter } from './dead-letters.ts';
 import { lockExecution, resultsOf, selectExecutionState } from './execution-queries.ts';
 import { GroupCommitter } from './group-commit.ts';
+import { GroupReader } from './group-read.ts';
 import { toJson, toRequiredJson } from './json-codec.ts';
 import { KnownStates } from './known-states.ts';
 import { listExecutions } from './list-executions.ts';
@@ -77,6 +78,7 @@ export class PostgresExecutionStore implements ExecutionStore {
   /** What this process last saw of each live execution: commits decide from it without reading. */
   readonly #known = new KnownStates();
   readonly #group: GroupCommitter;
+  readonly #reads: GroupReader;
   #closed = false;
 
   /**
@@ -94,6 +96,11 @@ export class PostgresExecutionStore implements ExecutionStore {
       schema: this.schema,
       known: this.#known,
       underLock: (commit) => commitUnderLock(this.db, commit),
+      batching: options.groupCommit,
+    });
+    this.#reads = new GroupReader({
+      db: this.db,
+      schema: this.schema,
       batching: options.groupCommit,
     });
   }
@@ -190,6 +197,8 @@ export class PostgresExecutionStore implements ExecutionStore {
     options: { nodeIds?: readonly string[] | undefined } = {},
   ): Promise<ExecutionState | null> {
     return this.#run('getExecution', async () => {
+      // The read a node job starts with (some nodes' results): shares a statement with others.
+      if (options.nodeIds !== undefined) return this.#reads.read(executionId, options.nodeIds);
       const row = await selectExecutionState(this.db, options.nodeIds)
         .where('id', '=', executionId)
         .executeTakeFirst();

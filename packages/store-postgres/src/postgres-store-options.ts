@@ -34,9 +34,9 @@ export type PostgresStoreOptions = PostgresConnectionOptions & {
    */
   schema?: string | undefined;
   /**
-   * How concurrent node commits share statements (group commit): `maxBatch` commits per statement
-   * (default 64), `maxInFlight` statements at once (default 4). `{ maxBatch: 1 }` sends each
-   * commit alone.
+   * How concurrent node commits, and concurrent reads of some nodes' results (the read a node job
+   * starts with), share statements: `maxBatch` per statement (default 64), `maxInFlight`
+   * statements of each kind at once (default 4). `{ maxBatch: 1 }` sends each alone.
    */
   groupCommit?: GroupCommitOptions | undefined;
 };
