@@ -83,16 +83,17 @@ function parseInfo(text: string): Map<string, string> {
 /** Samples the costs of measurement windows: this process, Redis (when used), PostgreSQL (when started here). */
 export class Meter {
   readonly #admin: Redis | undefined;
-  readonly #postgres: { pid: number | undefined } | undefined;
+  readonly #postgres: { pids: Array<number | undefined> } | undefined;
 
   constructor(options: {
     /** The Redis to sample with INFO; none when the run does not use Redis. */
     redisUrl?: string | undefined;
     /**
-     * The PostgreSQL server, when the run uses one: its postmaster's pid when its process tree's
-     * CPU can be sampled, undefined when it cannot (not ours). Without a server its CPU is 0.
+     * The PostgreSQL servers, when the run uses some: each postmaster's pid when its process
+     * tree's CPU can be sampled, undefined when it cannot (not ours). Without a server its CPU is 0.
+     * The servers' CPU adds up (a side uses one, the others idle).
      */
-    postgres?: { pid: number | undefined } | undefined;
+    postgres?: { pids: Array<number | undefined> } | undefined;
   }) {
     patchClients();
     this.#postgres = options.postgres;
@@ -104,7 +105,7 @@ export class Meter {
 
   /** Whether the PostgreSQL server's CPU is part of the samples (false when there is no server). */
   get measuresPostgres(): boolean {
-    return this.#postgres?.pid !== undefined;
+    return this.#postgres !== undefined && this.#postgres.pids.every((pid) => pid !== undefined);
   }
 
   async sample(): Promise<Sample> {
@@ -112,9 +113,10 @@ export class Meter {
     const postgresCpuMs =
       postgres === undefined
         ? 0
-        : postgres.pid === undefined
-          ? Number.NaN
-          : processTreeCpuMs(postgres.pid);
+        : postgres.pids.reduce<number>(
+            (sum, pid) => sum + (pid === undefined ? Number.NaN : processTreeCpuMs(pid)),
+            0,
+          );
     const cpu = process.cpuUsage();
     const at = performance.now();
     const queries = pgQueries;

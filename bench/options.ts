@@ -3,7 +3,13 @@
  * (one per queue backend). Read once, at import; `--help` prints the usage and exits.
  */
 import type { EntryAdds, JoinCounting } from './raw-bullmq.ts';
-import { isRaw, type QueueBackendKind, SIDE_SPECS, type SideKind } from './side.ts';
+import {
+  isRaw,
+  type PostgresServerKind,
+  postgresServersOf,
+  type QueueBackendKind,
+  type SideKind,
+} from './side.ts';
 
 const args = process.argv.slice(2).filter((a) => a !== '--');
 const flag = (name: string) => args.includes(`--${name}`);
@@ -20,6 +26,7 @@ if (flag('help') || flag('h')) {
       '  --only=postgres     only the PostgreSQL backend (raw on pg, engine on pg queue + pg store); no Redis',
       '  --pg-scale=F        counts of chain3/diamond on the PostgreSQL backend, as a fraction of the Redis ones (default 0.2, quick 0.5)',
       '  --pg-rounds=N       rounds on the PostgreSQL backend (default 3, quick 1)',
+      '  --durability=M      PostgreSQL sides on the fast server (fsync off), the durable one (fsync on), or both (default both)',
       '  --raw-joins=redis   raw side counts join arrivals with Redis INCR (default: in process; Redis backend only)',
       '  --raw-entries=single  raw side adds entry jobs with one add() each (default: addBulk)',
       '  --rounds=N          rounds of chain3 and diamond per side on Redis, interleaved; median wall time (default 5, quick 1)',
@@ -33,11 +40,13 @@ if (flag('help') || flag('h')) {
 const unknown = args.filter(
   (a) =>
     !['--quick', '--no-default', '--no-postgres', '--help', '-h'].includes(a) &&
-    !/^--(raw-joins|raw-entries|rounds|json|only|pg-scale|pg-rounds)=/.test(a),
+    !/^--(raw-joins|raw-entries|rounds|json|only|pg-scale|pg-rounds|durability)=/.test(a),
 );
 const ONLY = option('only');
 if (ONLY !== undefined && ONLY !== 'redis' && ONLY !== 'postgres') unknown.push(`--only=${ONLY}`);
 if (ONLY === 'postgres' && flag('no-postgres')) unknown.push('--only=postgres with --no-postgres');
+const DURABILITY = option('durability') ?? 'both';
+if (!['fast', 'durable', 'both'].includes(DURABILITY)) unknown.push(`--durability=${DURABILITY}`);
 if (unknown.length > 0) {
   console.error(`unknown option(s): ${unknown.join(' ')} (try --help)`);
   process.exit(2);
@@ -104,6 +113,10 @@ export const JSON_FILE = option('json');
 export const USE_POSTGRES = !flag('no-postgres');
 export const RUN_REDIS = ONLY !== 'postgres';
 export const RUN_PG_BACKEND = USE_POSTGRES && ONLY !== 'redis';
+/** PostgreSQL sides on the fast server (fsync, synchronous_commit off). */
+export const RUN_FAST = DURABILITY !== 'durable';
+/** PostgreSQL sides on the durable server (fsync, synchronous_commit on). */
+export const RUN_DURABLE = DURABILITY !== 'fast';
 
 /** The sides of one backend, run interleaved, with that backend's counts. */
 export interface Group {
@@ -126,14 +139,18 @@ export const GROUPS: Group[] = [
             'raw',
             'engine',
             ...(flag('no-default') ? [] : ['engine-default']),
-            ...(USE_POSTGRES ? ['engine-pgstore'] : []),
+            ...(USE_POSTGRES && RUN_FAST ? ['engine-pgstore'] : []),
+            ...(USE_POSTGRES && RUN_DURABLE ? ['engine-pgstore-durable'] : []),
           ] as SideKind[],
           counts: REDIS_COUNTS,
-          capped: { kinds: ['engine-pgstore'] as SideKind[], rounds: PG_ROUNDS },
+          capped: {
+            kinds: ['engine-pgstore', 'engine-pgstore-durable'] as SideKind[],
+            rounds: PG_ROUNDS,
+          },
         },
       ]
     : []),
-  ...(RUN_PG_BACKEND
+  ...(RUN_PG_BACKEND && RUN_FAST
     ? [
         {
           backend: 'postgres' as const,
@@ -142,10 +159,21 @@ export const GROUPS: Group[] = [
         },
       ]
     : []),
+  ...(RUN_PG_BACKEND && RUN_DURABLE
+    ? [
+        {
+          backend: 'postgres-durable' as const,
+          kinds: ['raw-pg-durable', 'engine-pg-durable'] as SideKind[],
+          counts: PG_COUNTS,
+        },
+      ]
+    : []),
 ];
 export const ALL_KINDS = GROUPS.flatMap((g) => g.kinds);
 export const ENGINE_KINDS = ALL_KINDS.filter((k) => !isRaw(k));
 export const NEEDS_REDIS = RUN_REDIS;
-export const NEEDS_POSTGRES = ALL_KINDS.some(
-  (k) => SIDE_SPECS[k].queue === 'postgres' || SIDE_SPECS[k].store === 'postgres',
-);
+/** The PostgreSQL servers the sides of this run need. */
+export const POSTGRES_SERVERS: PostgresServerKind[] = [
+  ...new Set(ALL_KINDS.flatMap((k) => postgresServersOf(k))),
+];
+export const NEEDS_POSTGRES = POSTGRES_SERVERS.length > 0;

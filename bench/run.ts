@@ -23,6 +23,7 @@ import {
   NEEDS_POSTGRES,
   NEEDS_REDIS,
   PG_SCALE,
+  POSTGRES_SERVERS,
   QUICK,
   RAW_ENTRIES,
   RAW_JOINS,
@@ -52,11 +53,14 @@ import {
 } from './report.ts';
 import { chainShape, fanShape, type Shape } from './shapes.ts';
 import {
+  type PostgresServerKind,
+  postgresServersOf,
   type QueueBackendKind,
   type QueueTarget,
   SIDE_SPECS,
   type Side,
   type SideKind,
+  storeServerOf,
 } from './side.ts';
 import { SpaneEngineSide } from './spane-engine.ts';
 import { COMPARISONS, targetsOf } from './targets.ts';
@@ -82,12 +86,13 @@ const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 interface Servers {
   redis: BenchRedis | undefined;
   postgres: BenchPostgres | undefined;
+  'postgres-durable': BenchPostgres | undefined;
 }
 
 function createSide(kind: SideKind, servers: Servers, prefix: string): Side {
   const spec = SIDE_SPECS[kind];
   const url = (backend: QueueBackendKind) => {
-    const server = backend === 'redis' ? servers.redis : servers.postgres;
+    const server = servers[backend];
     if (!server) throw new Error(`${SIDE_LABELS[kind]} needs ${backend}, which this run has not`);
     return server.url;
   };
@@ -108,7 +113,7 @@ function createSide(kind: SideKind, servers: Servers, prefix: string): Side {
       spec.store === 'postgres'
         ? {
             kind: 'postgres',
-            url: url('postgres'),
+            url: url(storeServerOf(kind) ?? 'postgres'),
             schema: storeSchema(prefix),
             poolSize: STORE_POOL_SIZE,
           }
@@ -130,8 +135,8 @@ const engineErrors: string[] = [];
 let prefixes = 0;
 /** Deletes each side's keys once it is closed, so a shared REDIS_URL is left as it was found. */
 let cleaner: Meter | undefined;
-/** Deletes each side's Postgres queue rows and store schema once it is closed. */
-let pgAdmin: PostgresAdmin | undefined;
+/** Per PostgreSQL server: deletes each side's queue rows and store schema once it is closed. */
+const pgAdmins = new Map<PostgresServerKind, PostgresAdmin>();
 
 /** Starts a side on a fresh queue prefix, runs `body` (which warms it first), closes the side. */
 async function withSide<T>(
@@ -149,8 +154,9 @@ async function withSide<T>(
   } finally {
     await side.close();
     if (spec.queue === 'redis') await cleaner?.deletePrefix(prefix);
-    else await pgAdmin?.deleteQueues(prefix);
-    if (spec.store === 'postgres') await pgAdmin?.dropSchema(storeSchema(prefix));
+    else await pgAdmins.get(spec.queue)?.deleteQueues(prefix);
+    const storeServer = storeServerOf(kind);
+    if (storeServer !== undefined) await pgAdmins.get(storeServer)?.dropSchema(storeSchema(prefix));
     if (side instanceof SpaneEngineSide)
       for (const error of side.errors) engineErrors.push(`${kind} ${workload}: ${error}`);
   }
@@ -259,7 +265,12 @@ interface Step {
 
 function planOf(group: Group, meter: Meter): Step[] {
   const c = group.counts;
-  const tag = group.backend === 'postgres' ? ' · pg queue' : '';
+  const tag =
+    group.backend === 'postgres'
+      ? ' · pg queue'
+      : group.backend === 'postgres-durable'
+        ? ' · pg queue, durable'
+        : '';
   return [
     {
       id: 'chain3',
@@ -377,7 +388,9 @@ function report(options: {
     `SPANE bench — ${QUICK ? 'QUICK (smoke counts)' : 'full'} — concurrency ${CONCURRENCY}, no-op nodes, node ${process.version}`,
   );
   if (servers.redis) out.push(`Redis: ${servers.redis.what}`);
-  if (servers.postgres) out.push(`PostgreSQL: ${servers.postgres.what}`);
+  if (servers.postgres) out.push(`PostgreSQL (fast): ${servers.postgres.what}`);
+  const durable = servers['postgres-durable'];
+  if (durable) out.push(`PostgreSQL (durable): ${durable.what}`);
   const cpus = os.availableParallelism();
   const loadAfter = os.loadavg()[0] ?? 0;
   out.push(
@@ -386,7 +399,7 @@ function report(options: {
   for (const group of GROUPS) {
     const c = group.counts;
     out.push(
-      `${group.backend === 'redis' ? 'Redis backend' : 'PostgreSQL backend'}: ${group.kinds.map((k) => SIDE_LABELS[k]).join(', ')}; rounds chain3/diamond ${c.rounds}, wide ${c.wideRounds}, latency ${c.latencyBlocks}×${c.latencyRuns}${cappedNote(group)}${group.backend === 'postgres' ? ` — counts ×${PG_SCALE} of the Redis ones (chain3 ×${c.chain3}, diamond ×${c.diamond}): compare nodes/s and CPU/node, not totals` : ''}`,
+      `${group.backend === 'redis' ? 'Redis backend' : group.backend === 'postgres' ? 'PostgreSQL backend' : 'PostgreSQL backend, durable server'}: ${group.kinds.map((k) => SIDE_LABELS[k]).join(', ')}; rounds chain3/diamond ${c.rounds}, wide ${c.wideRounds}, latency ${c.latencyBlocks}×${c.latencyRuns}${cappedNote(group)}${group.backend !== 'redis' ? ` — counts ×${PG_SCALE} of the Redis ones (chain3 ×${c.chain3}, diamond ×${c.diamond}): compare nodes/s and CPU/node, not totals` : ''}`,
     );
   }
   out.push('sides interleaved per round; wall = median round [min–max]; costs summed over rounds');
@@ -460,9 +473,7 @@ function report(options: {
       `  redis cmds/node chain3: ${perNode(redisKinds, (r) => commandsPerNode(r).redis, 1)}`,
     );
   }
-  const pgKinds = ALL_KINDS.filter(
-    (k) => SIDE_SPECS[k].queue === 'postgres' || SIDE_SPECS[k].store === 'postgres',
-  );
+  const pgKinds = ALL_KINDS.filter((k) => postgresServersOf(k).length > 0);
   if (pgKinds.length > 0) {
     out.push(`  pg queries/node chain3: ${perNode(pgKinds, (r) => commandsPerNode(r).pg, 1)}`);
   }
@@ -477,22 +488,28 @@ function report(options: {
 async function main(): Promise<void> {
   const started = performance.now();
   const loadBefore = os.loadavg()[0] ?? 0;
-  const servers: Servers = { redis: undefined, postgres: undefined };
+  const servers: Servers = { redis: undefined, postgres: undefined, 'postgres-durable': undefined };
   let meter: Meter | undefined;
   try {
     if (NEEDS_REDIS) servers.redis = await startBenchRedis();
-    if (NEEDS_POSTGRES) servers.postgres = await startBenchPostgres((line) => log(line));
-    const pid = servers.postgres?.pid;
+    for (const kind of POSTGRES_SERVERS) {
+      const server = await startBenchPostgres({
+        durable: kind === 'postgres-durable',
+        log: (line) => log(line),
+      });
+      servers[kind] = server;
+      pgAdmins.set(kind, new PostgresAdmin(server.url));
+      log(`PostgreSQL (${kind === 'postgres' ? 'fast' : 'durable'}): ${server.what}`);
+    }
+    const pids = POSTGRES_SERVERS.map((kind) => servers[kind]?.pid).map((pid) =>
+      pid !== undefined && canMeasureProcessTree(pid) ? pid : undefined,
+    );
     meter = new Meter({
       redisUrl: servers.redis?.url,
-      postgres: servers.postgres
-        ? { pid: pid !== undefined && canMeasureProcessTree(pid) ? pid : undefined }
-        : undefined,
+      postgres: NEEDS_POSTGRES ? { pids } : undefined,
     });
     cleaner = meter;
-    if (servers.postgres) pgAdmin = new PostgresAdmin(servers.postgres.url);
     if (servers.redis) log(`Redis: ${servers.redis.what}`);
-    if (servers.postgres) log(`PostgreSQL: ${servers.postgres.what}`);
     log(
       `mode: ${QUICK ? 'quick' : 'full'}; sides: ${ALL_KINDS.map((k) => SIDE_LABELS[k]).join(', ')}; raw joins counted ${RAW_JOINS === 'redis' ? 'with Redis INCR (Redis backend)' : 'in process'}, raw entry jobs added with ${RAW_ENTRIES === 'single' ? 'one add() each' : 'addBulk'}`,
     );
@@ -510,6 +527,7 @@ async function main(): Promise<void> {
         rawEntries: RAW_ENTRIES,
         redis: servers.redis?.what,
         postgres: servers.postgres?.what,
+        postgresDurable: servers['postgres-durable']?.what,
         postgresCpuMeasured: meter.measuresPostgres,
         groups: GROUPS.map((g) => ({
           backend: g.backend,
@@ -535,8 +553,9 @@ async function main(): Promise<void> {
     }
   } finally {
     await meter?.close();
-    await pgAdmin?.close();
+    for (const admin of pgAdmins.values()) await admin.close();
     await servers.postgres?.stop();
+    await servers['postgres-durable']?.stop();
     await servers.redis?.stop();
   }
 }

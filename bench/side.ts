@@ -13,8 +13,14 @@ export interface Side {
   close(): Promise<void>;
 }
 
-/** Which BullMQ backend a side's queue runs on. */
-export type QueueBackendKind = 'redis' | 'postgres';
+/**
+ * Where a side's queue runs: Redis, or BullMQ's PostgreSQL backend on the fast server (fsync and
+ * synchronous_commit off) or on the durable one (both on, as a production server runs).
+ */
+export type QueueBackendKind = 'redis' | 'postgres' | 'postgres-durable';
+
+/** The PostgreSQL servers of a run: the fast one and the durable one. */
+export type PostgresServerKind = 'postgres' | 'postgres-durable';
 
 /** Where a side's queue lives: the backend and its URL. */
 export interface QueueTarget {
@@ -32,8 +38,11 @@ export type SideKind =
   | 'engine'
   | 'engine-default'
   | 'engine-pgstore'
+  | 'engine-pgstore-durable'
   | 'raw-pg'
-  | 'engine-pg';
+  | 'engine-pg'
+  | 'raw-pg-durable'
+  | 'engine-pg-durable';
 
 /** What a side kind is made of. */
 export interface SideSpec {
@@ -43,6 +52,8 @@ export interface SideSpec {
   store?: 'memory' | 'postgres';
   /** Whether the engine runs with its default config (traces on) rather than `traces: false`. */
   defaultConfig?: boolean;
+  /** The server of a PostgreSQL store. Default is the queue's server, else the fast one. */
+  storeServer?: PostgresServerKind;
 }
 
 /** Every side kind's make-up; the raw side of a backend is the baseline of that backend's ratios. */
@@ -51,9 +62,33 @@ export const SIDE_SPECS: Readonly<Record<SideKind, SideSpec>> = {
   engine: { impl: 'engine', queue: 'redis', store: 'memory' },
   'engine-default': { impl: 'engine', queue: 'redis', store: 'memory', defaultConfig: true },
   'engine-pgstore': { impl: 'engine', queue: 'redis', store: 'postgres' },
+  'engine-pgstore-durable': {
+    impl: 'engine',
+    queue: 'redis',
+    store: 'postgres',
+    storeServer: 'postgres-durable',
+  },
   'raw-pg': { impl: 'raw', queue: 'postgres' },
   'engine-pg': { impl: 'engine', queue: 'postgres', store: 'postgres' },
+  'raw-pg-durable': { impl: 'raw', queue: 'postgres-durable' },
+  'engine-pg-durable': { impl: 'engine', queue: 'postgres-durable', store: 'postgres' },
 };
+
+/** The PostgreSQL server of a side's store, if it has a PostgreSQL store. */
+export function storeServerOf(kind: SideKind): PostgresServerKind | undefined {
+  const spec = SIDE_SPECS[kind];
+  if (spec.store !== 'postgres') return undefined;
+  return spec.storeServer ?? (spec.queue === 'redis' ? 'postgres' : spec.queue);
+}
+
+/** The PostgreSQL servers a side uses (its queue's, its store's). */
+export function postgresServersOf(kind: SideKind): PostgresServerKind[] {
+  const queue = SIDE_SPECS[kind].queue;
+  const servers = new Set<PostgresServerKind>(queue === 'redis' ? [] : [queue]);
+  const store = storeServerOf(kind);
+  if (store !== undefined) servers.add(store);
+  return [...servers];
+}
 
 /** Whether a side kind is a raw BullMQ baseline. */
 export function isRaw(kind: SideKind): boolean {

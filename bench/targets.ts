@@ -15,7 +15,8 @@ import { SIDE_SPECS, type SideKind } from './side.ts';
 
 /** The raw side each side's ratios are taken against: raw BullMQ on the same backend. */
 export function rawOf(kind: SideKind): SideKind {
-  return SIDE_SPECS[kind].queue === 'redis' ? 'raw' : 'raw-pg';
+  const queue = SIDE_SPECS[kind].queue;
+  return queue === 'redis' ? 'raw' : queue === 'postgres' ? 'raw-pg' : 'raw-pg-durable';
 }
 
 export function targetsOf(
@@ -83,4 +84,11 @@ export const COMPARISONS: readonly Comparison[] = [
   { name: 'raw BullMQ: pg backend ÷ Redis backend', a: 'raw-pg', b: 'raw' },
   { name: 'SPANE all-pg ÷ SPANE pg store on Redis', a: 'engine-pg', b: 'engine-pgstore' },
   { name: 'SPANE all-pg ÷ SPANE traces=off on Redis', a: 'engine-pg', b: 'engine' },
+  {
+    name: 'durable ÷ fast server: SPANE pg store on Redis',
+    a: 'engine-pgstore-durable',
+    b: 'engine-pgstore',
+  },
+  { name: 'durable ÷ fast server: raw BullMQ on pg', a: 'raw-pg-durable', b: 'raw-pg' },
+  { name: 'durable ÷ fast server: SPANE all-pg', a: 'engine-pg-durable', b: 'engine-pg' },
 ];
