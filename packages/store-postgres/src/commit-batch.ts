@@ -1,28 +1,46 @@
 /**
- * One statement that applies many node commits at once (each of its own execution), each guarded
- * by the version it was decided on, and reads a fresh snapshot for those whose guard failed.
+ * One statement that applies the node commits of many executions at once, each execution's
+ * commits guarded by the version they were decided on, and reads a fresh snapshot of the
+ * executions whose guard failed.
  * @module
  */
-import type { NodeOutcomeCommit, OutcomeDecision } from '@spane/core';
+import type { NodeProgress } from '@spane/core';
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import type { KnownState } from './known-states.ts';
 import type { SnapshotNode } from './outcome-snapshot.ts';
 
-/** One commit of a batch: decided at `version`, or a probe (`decision` absent) that only reads. */
-export interface BatchItem {
-  commit: NodeOutcomeCommit;
-  /** The rows the commit decides from: the node and its children. */
-  nodeIds: readonly string[];
-  resultJson: string;
-  decision?: OutcomeDecision | undefined;
-  /** The version the decision was made at (ignored for a probe). */
-  version: number;
-  /** Rows the decision took to be absent (not known): the guard checks that they are. */
-  absent: readonly string[];
+/** What a unit writes: the decisions of its commits, folded together. */
+export interface UnitWrites {
+  /** Commits that change something: the version moves by this much. */
+  bumps: number;
+  resolvedCount: number;
+  status: string;
+  /** A commit of the unit ended the execution (`completed_at` is set). */
+  ended: boolean;
+  /** The error kept on the execution when a commit of the unit failed it. */
+  error: string | null;
+  results: Array<{ nodeId: string; json: string; failed: boolean }>;
+  /** Children's new counters (the last commit's, when two commits touch one child). */
+  progress: Map<string, NodeProgress>;
+  hold: string[];
 }
 
-/** What the statement did for one item. */
+/**
+ * The commits of one execution in a statement: written only if the execution is still at
+ * `version` and the rows in `absent` still do not exist; or a probe (`writes` absent), which only
+ * reads.
+ */
+export interface BatchUnit {
+  executionId: string;
+  /** Rows the commits decide from (their nodes and children), read back when the guard fails. */
+  nodeIds: readonly string[];
+  version: number;
+  absent: readonly string[];
+  writes?: UnitWrites | undefined;
+}
+
+/** What the statement did for one unit. */
 export type BatchOutcome =
   | { applied: true }
   /** The guard failed (or a probe): the state as the statement read it; `undefined` when no such execution. */
@@ -42,18 +60,18 @@ interface OutcomeRow {
 
 /**
  * The statement's text for a schema: fixed, so it is built once per store (not per commit), and
- * fed arrays (one element per commit, or per written row), so its shape does not depend on the
- * batch. Each data-modifying step joins `guard`, so a commit whose guard failed writes nothing,
- * and the commits that pass are applied together (one statement is one transaction).
+ * fed arrays (one element per execution, or per written row), so its shape does not depend on the
+ * batch. Each data-modifying step joins `guard`, so the commits of an execution whose guard failed
+ * write nothing, and those that pass are applied together (one statement is one transaction).
  */
 export function commitBatchText(schema: string): string {
   const s = `"${schema}"`;
   return `with c as (
-  select * from unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::bool[], $6::text[])
-    as c(id, expected, resolved, status, ended, error)
+  select * from unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::text[], $6::bool[], $7::text[])
+    as c(id, expected, bumps, resolved, status, ended, error)
 ), guard as (
   update ${s}.executions e set
-    version = e.version + 1,
+    version = e.version + c.bumps,
     resolved_count = c.resolved,
     status = c.status,
     updated_at = now(),
@@ -62,14 +80,14 @@ export function commitBatchText(schema: string): string {
   from c
   where e.id = c.id and e.version = c.expected
     and not exists (
-      select 1 from unnest($19::text[], $20::text[]) as a(id, node_id)
+      select 1 from unnest($20::text[], $21::text[]) as a(id, node_id)
       join ${s}.node_results n on n.execution_id = a.id and n.node_id = a.node_id
       where a.id = c.id)
   returning e.id
 ), write_result as (
   insert into ${s}.node_results as n (execution_id, node_id, result, failed)
   select r.id, r.node_id, r.result::json, r.failed
-  from unnest($7::text[], $8::text[], $9::text[], $10::bool[]) as r(id, node_id, result, failed)
+  from unnest($8::text[], $9::text[], $10::text[], $11::bool[]) as r(id, node_id, result, failed)
   join guard g on g.id = r.id
   on conflict (execution_id, node_id) do update
     set result = excluded.result, failed = excluded.failed, updated_at = now()
@@ -77,7 +95,7 @@ export function commitBatchText(schema: string): string {
 ), write_progress as (
   insert into ${s}.node_results as n (execution_id, node_id, resolved_parents, active_parents)
   select p.id, p.node_id, p.resolved, p.active
-  from unnest($11::text[], $12::text[], $13::int[], $14::int[]) as p(id, node_id, resolved, active)
+  from unnest($12::text[], $13::text[], $14::int[], $15::int[]) as p(id, node_id, resolved, active)
   join guard g on g.id = p.id
   on conflict (execution_id, node_id) do update
     set resolved_parents = excluded.resolved_parents,
@@ -86,11 +104,11 @@ export function commitBatchText(schema: string): string {
 ), write_hold as (
   insert into ${s}.held_nodes (execution_id, node_id)
   select h.id, h.node_id
-  from unnest($15::text[], $16::text[]) as h(id, node_id)
+  from unnest($16::text[], $17::text[]) as h(id, node_id)
   join guard g on g.id = h.id
   on conflict do nothing
 ), wanted as (
-  select * from unnest($17::text[], $18::text[]) as w(id, node_id)
+  select * from unnest($18::text[], $19::text[]) as w(id, node_id)
 )
 select c.id, g.id is not null as applied,
   case when g.id is null then (
@@ -107,111 +125,106 @@ select c.id, g.id is not null as applied,
 from c left join guard g on g.id = c.id`;
 }
 
+/** Pairs of (execution id, value) as two parallel arrays. */
+class Pairs<T> {
+  readonly ids: string[] = [];
+  readonly values: T[] = [];
+  push(id: string, value: T): void {
+    this.ids.push(id);
+    this.values.push(value);
+  }
+}
+
 /**
- * Runs one batch (at most one item per execution). Throws what the driver throws: the whole batch
- * failed and nothing of it was written.
+ * Runs one batch (one unit per execution). Throws what the driver throws: the whole batch failed
+ * and nothing of it was written.
  */
 export async function runCommitBatch(
   db: Kysely<Database>,
   text: string,
-  items: readonly BatchItem[],
+  units: readonly BatchUnit[],
 ): Promise<BatchOutcome[]> {
   const ids: string[] = [];
   const expected: number[] = [];
+  const bumps: number[] = [];
   const resolved: number[] = [];
   const statuses: string[] = [];
   const ended: boolean[] = [];
   const errors: (string | null)[] = [];
-  const result = {
-    ids: [] as string[],
-    nodes: [] as string[],
-    json: [] as string[],
-    failed: [] as boolean[],
-  };
-  const progress = {
-    ids: [] as string[],
-    nodes: [] as string[],
-    resolved: [] as number[],
-    active: [] as number[],
-  };
-  const hold = { ids: [] as string[], nodes: [] as string[] };
-  const wanted = { ids: [] as string[], nodes: [] as string[] };
-  const absent = { ids: [] as string[], nodes: [] as string[] };
-  for (const item of items) {
-    const { commit, decision, version, nodeIds, resultJson } = item;
-    const id = commit.executionId;
+  const resultNodes = new Pairs<string>();
+  const resultJson: string[] = [];
+  const resultFailed: boolean[] = [];
+  const progressNodes = new Pairs<string>();
+  const progressResolved: number[] = [];
+  const progressActive: number[] = [];
+  const hold = new Pairs<string>();
+  const wanted = new Pairs<string>();
+  const absent = new Pairs<string>();
+  for (const unit of units) {
+    const id = unit.executionId;
     ids.push(id);
-    for (const nodeId of nodeIds) {
-      wanted.ids.push(id);
-      wanted.nodes.push(nodeId);
-    }
-    if (decision === undefined) {
+    for (const nodeId of unit.nodeIds) wanted.push(id, nodeId);
+    const writes = unit.writes;
+    if (writes === undefined) {
       // A probe: a version no execution has, so the guard fails and the statement reads.
       expected.push(-1);
+      bumps.push(0);
       resolved.push(0);
       statuses.push('running');
       ended.push(false);
       errors.push(null);
       continue;
     }
-    expected.push(version);
-    for (const nodeId of item.absent) {
-      absent.ids.push(id);
-      absent.nodes.push(nodeId);
+    expected.push(unit.version);
+    for (const nodeId of unit.absent) absent.push(id, nodeId);
+    bumps.push(writes.bumps);
+    resolved.push(writes.resolvedCount);
+    statuses.push(writes.status);
+    ended.push(writes.ended);
+    errors.push(writes.error);
+    for (const result of writes.results) {
+      resultNodes.push(id, result.nodeId);
+      resultJson.push(result.json);
+      resultFailed.push(result.failed);
     }
-    resolved.push(decision.resolvedCount);
-    statuses.push(decision.status);
-    ended.push(decision.transitioned !== undefined);
-    errors.push(
-      decision.transitioned === 'failed' && commit.error !== undefined ? commit.error : null,
-    );
-    if (decision.writeResult) {
-      result.ids.push(id);
-      result.nodes.push(commit.nodeId);
-      result.json.push(resultJson);
-      result.failed.push(commit.resolution === 'failed');
+    for (const [child, counters] of writes.progress) {
+      progressNodes.push(id, child);
+      progressResolved.push(counters.resolvedParents);
+      progressActive.push(counters.activeParents);
     }
-    for (const [child, counters] of decision.progress) {
-      progress.ids.push(id);
-      progress.nodes.push(child);
-      progress.resolved.push(counters.resolvedParents);
-      progress.active.push(counters.activeParents);
-    }
-    for (const nodeId of decision.hold) {
-      hold.ids.push(id);
-      hold.nodes.push(nodeId);
-    }
+    for (const nodeId of writes.hold) hold.push(id, nodeId);
   }
   const query = CompiledQuery.raw(text, [
     ids,
     expected,
+    bumps,
     resolved,
     statuses,
     ended,
     errors,
-    result.ids,
-    result.nodes,
-    result.json,
-    result.failed,
-    progress.ids,
-    progress.nodes,
-    progress.resolved,
-    progress.active,
+    resultNodes.ids,
+    resultNodes.values,
+    resultJson,
+    resultFailed,
+    progressNodes.ids,
+    progressNodes.values,
+    progressResolved,
+    progressActive,
     hold.ids,
-    hold.nodes,
+    hold.values,
     wanted.ids,
-    wanted.nodes,
+    wanted.values,
     absent.ids,
-    absent.nodes,
+    absent.values,
   ]);
   const { rows } = await db.executeQuery<OutcomeRow>(query);
   const byId = new Map(rows.map((row) => [row.id, row]));
-  return items.map((item) => {
-    const row = byId.get(item.commit.executionId);
+  return units.map((unit) => {
+    const row = byId.get(unit.executionId);
     if (row?.applied === true) return { applied: true };
     return {
       applied: false,
-      fresh: row?.fresh ? toKnownState(row.fresh, item.nodeIds) : undefined,
+      fresh: row?.fresh ? toKnownState(row.fresh, unit.nodeIds) : undefined,
     };
   });
 }

@@ -1,6 +1,6 @@
-import type { ExecutionStatus, NodeOutcomeCommit, OutcomeDecision } from '@spane/core';
+import type { ExecutionStatus } from '@spane/core';
 import { LRUCache } from 'lru-cache';
-import { outcomeSnapshot, type SnapshotNode } from './outcome-snapshot.ts';
+import type { SnapshotNode } from './outcome-snapshot.ts';
 
 /**
  * What this process knows an execution looked like at one version: what a commit decides from.
@@ -44,59 +44,8 @@ export class KnownStates {
     this.#states.delete(executionId);
   }
 
-  /**
-   * The snapshot a commit decides from and the version it is valid at, or `undefined` when
-   * nothing is known of the execution. Rows the commit needs that are not known are taken to be
-   * absent: `absent` lists them, for the guarded write to check (when they exist, it does
-   * nothing and the commit reads again).
-   */
-  snapshotFor(commit: NodeOutcomeCommit, nodeIds: readonly string[]) {
-    const state = this.#states.get(commit.executionId);
-    if (state === undefined) return undefined;
-    const absent = state.complete ? [] : nodeIds.filter((id) => !state.nodes.has(id));
-    return {
-      version: state.version,
-      absent,
-      snapshot: outcomeSnapshot(state.status, state.resolvedCount, state.nodes),
-    };
-  }
-
-  /**
-   * Records a decision applied on top of the state known at `version` (the execution is now at
-   * `version + 1`), so the next commit of the execution decides without reading.
-   */
-  applied(
-    commit: NodeOutcomeCommit,
-    decision: OutcomeDecision,
-    version: number,
-    absent: readonly string[],
-  ): void {
-    const state = this.#states.get(commit.executionId);
-    if (state === undefined || state.version !== version) return;
-    for (const id of absent) {
-      if (!state.nodes.has(id)) {
-        state.nodes.set(id, { resolvedParents: 0, activeParents: 0, hasResult: false });
-      }
-    }
-    if (decision.writeResult) {
-      const row = state.nodes.get(commit.nodeId);
-      state.nodes.set(commit.nodeId, {
-        resolvedParents: row?.resolvedParents ?? 0,
-        activeParents: row?.activeParents ?? 0,
-        hasResult: true,
-      });
-    }
-    for (const [child, progress] of decision.progress) {
-      state.nodes.set(child, {
-        ...progress,
-        hasResult: state.nodes.get(child)?.hasResult ?? false,
-      });
-    }
-    this.remember(commit.executionId, {
-      ...state,
-      version: version + 1,
-      status: decision.status,
-      resolvedCount: decision.resolvedCount,
-    });
+  /** What is known of an execution, if anything. */
+  get(executionId: string): KnownState | undefined {
+    return this.#states.get(executionId);
   }
 }

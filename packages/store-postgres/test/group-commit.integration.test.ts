@@ -152,6 +152,24 @@ describe('postgres: group commit', () => {
     }
   });
 
+  it('lands the good commit when two of one execution go together and the other fails', async () => {
+    const [execution] = await executions(1);
+    const executionId = execution?.executionId as string;
+    const [bad, good] = await Promise.allSettled([
+      counted.commitNodeOutcome(commitOf(executionId, 'x\u0000', 1, ['c'])),
+      counted.commitNodeOutcome(commitOf(executionId, 'a', 2, ['c'])),
+    ]);
+    expect(bad.status).toBe('rejected');
+    expect(WorkflowError.isInstance((bad as PromiseRejectedResult).reason)).toBe(true);
+    expect(good).toMatchObject({ status: 'fulfilled', value: { firstWrite: true } });
+    const rows = await rowsOf(executionId);
+    expect(rows.resolved_count).toBe(1);
+    expect(rows.nodes).toEqual([
+      { node_id: 'a', result: { success: true, data: 2 }, resolved_parents: 0 },
+      { node_id: 'c', result: null, resolved_parents: 1 },
+    ]);
+  });
+
   it('keeps first-write-wins when two stores commit the same nodes at once', async () => {
     const made = await executions(20, store);
     const [mine, theirs] = await Promise.all([
@@ -171,7 +189,7 @@ describe('postgres: group commit', () => {
     }
   });
 
-  it('commits the nodes of one execution one after the other, in order, from concurrent calls', async () => {
+  it('folds concurrent commits of one execution into one write, decided in call order', async () => {
     const [execution] = await executions(1);
     const executionId = execution?.executionId as string;
     const parents = Array.from({ length: 12 }, (_, i) => `p${i}`);
@@ -188,12 +206,23 @@ describe('postgres: group commit', () => {
         }),
       ),
     );
-    // No conflicts, so no reads and no locks: one statement per commit.
-    expect(statements - before).toBe(parents.length);
+    // Made in one turn of the event loop: one statement, no read, no lock.
+    expect(statements - before).toBe(1);
     expect(results.map((r) => r.ready)).toEqual(parents.map((_, i) => (i === 11 ? ['join'] : [])));
     const rows = await rowsOf(executionId);
     expect(rows.resolved_count).toBe(parents.length);
+    expect(rows.version).toBe((execution?.version ?? 0) + parents.length);
     expect(rows.nodes.find((n) => n.node_id === 'join')?.resolved_parents).toBe(parents.length);
+    // And one more, alone, decides on what the folded write left.
+    const last = await counted.commitNodeOutcome({
+      executionId,
+      nodeId: 'join',
+      result: { success: true },
+      resolution: 'resolved',
+      edges: [],
+      totalNodes: parents.length + 1,
+    });
+    expect(last).toMatchObject({ firstWrite: true, transitioned: 'completed' });
   });
 
   it('loses no acknowledged commit when the process is killed with batches in flight', async () => {
