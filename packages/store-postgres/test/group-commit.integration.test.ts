@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type NodeOutcomeCommit, WorkflowError } from '@spane/core';
+import { killChild, spawnReady, waitFor } from '@spane/test-support';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresExecutionStore } from '../src/index.ts';
@@ -227,36 +228,31 @@ describe('postgres: group commit', () => {
 
   it('loses no acknowledged commit when the process is killed with batches in flight', async () => {
     const script = fileURLToPath(new URL('./support/commit-worker.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--conditions=@spane/source', script], {
-      env: { ...process.env, COMMIT_SCHEMA: schema },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
     const acked: Array<[string, string]> = [];
-    let stderr = '';
-    let buffered = '';
-    child.stderr?.on('data', (chunk) => {
-      stderr += String(chunk);
-    });
-    child.stdout?.on('data', (chunk) => {
-      buffered += String(chunk);
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        const [tag, executionId, nodeId] = line.split(' ');
-        if (tag === 'ack' && executionId && nodeId) acked.push([executionId, nodeId]);
-      }
-    });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
+    let child: ChildProcess | undefined;
     try {
-      const deadline = Date.now() + 30_000;
-      while (acked.length < 600) {
-        if (child.exitCode !== null) throw new Error(`the commit worker exited: ${stderr}`);
-        if (Date.now() > deadline) throw new Error(`only ${acked.length} commits in 30 s`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      child = await spawnReady(script, {
+        env: { COMMIT_SCHEMA: schema },
+        onSpawn: (spawned) => {
+          child = spawned;
+          let buffered = '';
+          spawned.stdout?.on('data', (chunk) => {
+            buffered += String(chunk);
+            const lines = buffered.split('\n');
+            buffered = lines.pop() ?? '';
+            for (const line of lines) {
+              const [tag, executionId, nodeId] = line.split(' ');
+              if (tag === 'ack' && executionId && nodeId) acked.push([executionId, nodeId]);
+            }
+          });
+        },
+      });
+      await waitFor(() => acked.length >= 600, {
+        what: '600 acknowledged commits',
+        timeoutMs: 30_000,
+      });
     } finally {
-      child.kill('SIGKILL');
-      await exited;
+      if (child) await killChild(child);
     }
     const seen = acked.slice();
     expect(seen.length).toBeGreaterThanOrEqual(600);
