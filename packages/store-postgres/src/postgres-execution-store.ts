@@ -47,8 +47,8 @@ import { wrapDriverError } from './wrap-driver-error.ts';
  * A durable {@link ExecutionStore} on PostgreSQL (kysely + pg), shared by every worker and process
  * that points at the same database and schema.
  *
- * Node commits are atomic (one transaction under the execution's row lock, with core's
- * `decideNodeOutcome` deciding), results are first-write-wins, every change to an execution bumps
+ * Node commits are atomic (core's `decideNodeOutcome` decides; concurrent commits share one
+ * version-guarded statement, see the README's commit path), results are first-write-wins, every change to an execution bumps
  * its `version` for optimistic locking, and the history pages by an index-served keyset cursor.
  *
  * ```ts
@@ -63,10 +63,11 @@ import { wrapDriverError } from './wrap-driver-error.ts';
  * `pool` you pass in stays yours to end. The constructor does not touch the database: run
  * {@link migrateToLatest} first, or use {@link PostgresExecutionStore.create}, which does.
  *
- * Values are stored as `jsonb` through `JSON.stringify`: Dates inside data come back as ISO
- * strings, `undefined` object fields come back absent, and strings holding U+0000 are refused with
- * {@link UnsupportedJsonError} (nothing is written). A top-level `undefined` (initial data, a
- * payload) comes back as `undefined`.
+ * Values are stored through `JSON.stringify`: Dates inside data come back as ISO strings and
+ * `undefined` object fields come back absent. Data (initial data, results, payloads) comes back
+ * with its keys in the order written, U+0000 and lone surrogates included; metadata (kept as
+ * `jsonb`) refuses those with {@link UnsupportedJsonError}. A top-level `undefined` (initial data,
+ * a payload) comes back as `undefined`.
  */
 export class PostgresExecutionStore implements ExecutionStore {
   /** The kysely instance the store queries through, with the store's schema applied. */
