@@ -105,7 +105,7 @@ export class Meter {
 
   /** Whether the PostgreSQL server's CPU is part of the samples (false when there is no server). */
   get measuresPostgres(): boolean {
-    return this.#postgres !== undefined && this.#postgres.pids.every((pid) => pid !== undefined);
+    return this.#postgres?.pids.every((pid) => pid !== undefined) ?? false;
   }
 
   async sample(): Promise<Sample> {
