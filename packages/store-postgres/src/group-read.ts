@@ -1,14 +1,13 @@
 import type { ExecutionState } from '@spane/core';
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from './database.ts';
-import type { GroupCommitOptions } from './group-commit.ts';
 import { type StateRow, toState } from './row-mappers.ts';
+import { type StatementGroupOptions, StatementGroups } from './statement-groups.ts';
 
-interface PendingRead {
+/** One read: an execution with the results of some of its nodes. */
+interface ReadRequest {
   executionId: string;
   nodeIds: readonly string[];
-  resolve: (state: ExecutionState | null) => void;
-  reject: (error: unknown) => void;
 }
 
 /** The statement's text for a schema: fixed, built once per store, fed arrays. */
@@ -35,85 +34,51 @@ from q join ${s}.executions e on e.id = q.id`;
  * that statement, which starts after the call was made: as fresh as a read of its own.
  */
 export class GroupReader {
-  readonly #db: Kysely<Database>;
-  readonly #text: string;
-  readonly #maxBatch: number;
-  readonly #maxInFlight: number;
-  #queue: PendingRead[] = [];
-  #inFlight = 0;
-  #scheduled = false;
+  readonly #groups: StatementGroups<ReadRequest, ExecutionState | null>;
 
   constructor(options: {
     db: Kysely<Database>;
     schema: string;
-    batching?: GroupCommitOptions | undefined;
+    batching?: StatementGroupOptions | undefined;
   }) {
-    this.#db = options.db;
-    this.#text = groupReadText(options.schema);
-    this.#maxBatch = Math.max(1, options.batching?.maxBatch ?? 64);
-    this.#maxInFlight = Math.max(1, options.batching?.maxInFlight ?? 4);
+    const text = groupReadText(options.schema);
+    this.#groups = new StatementGroups(
+      (requests) => readExecutions(options.db, text, requests),
+      options.batching,
+    );
   }
 
   /** An execution with the results of `nodeIds` (those that have one), or `null`. */
   read(executionId: string, nodeIds: readonly string[]): Promise<ExecutionState | null> {
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ executionId, nodeIds, resolve, reject });
-      this.#schedule();
-    });
+    return this.#groups.call({ executionId, nodeIds });
   }
+}
 
-  #schedule(): void {
-    if (this.#scheduled || this.#queue.length === 0 || this.#inFlight >= this.#maxInFlight) return;
-    this.#scheduled = true;
-    setImmediate(() => {
-      this.#scheduled = false;
-      while (this.#queue.length > 0 && this.#inFlight < this.#maxInFlight) {
-        const batch = this.#queue.splice(0, this.#maxBatch);
-        this.#inFlight++;
-        void this.#send(batch).finally(() => {
-          this.#inFlight--;
-          this.#schedule();
-        });
-      }
-    });
-  }
-
-  async #send(batch: PendingRead[]): Promise<void> {
-    const index: number[] = [];
-    const ids: string[] = [];
-    const wantedIndex: number[] = [];
-    const wantedNodes: string[] = [];
-    batch.forEach((read, i) => {
-      index.push(i);
-      ids.push(read.executionId);
-      for (const nodeId of read.nodeIds) {
-        wantedIndex.push(i);
-        wantedNodes.push(nodeId);
-      }
-    });
-    let rows: Array<StateRow & { i: number }>;
-    try {
-      ({ rows } = await this.#db.executeQuery<StateRow & { i: number }>(
-        CompiledQuery.raw(this.#text, [index, ids, wantedIndex, wantedNodes]),
-      ));
-    } catch (error) {
-      if (batch.length > 1) {
-        // Alone, each read meets only its own error.
-        await Promise.all(batch.map((read) => this.#send([read])));
-        return;
-      }
-      batch[0]?.reject(error);
-      return;
+async function readExecutions(
+  db: Kysely<Database>,
+  text: string,
+  requests: readonly ReadRequest[],
+): Promise<Array<ExecutionState | null>> {
+  const index: number[] = [];
+  const ids: string[] = [];
+  const wantedIndex: number[] = [];
+  const wantedNodes: string[] = [];
+  requests.forEach((read, i) => {
+    index.push(i);
+    ids.push(read.executionId);
+    for (const nodeId of read.nodeIds) {
+      wantedIndex.push(i);
+      wantedNodes.push(nodeId);
     }
-    const byIndex = new Map(rows.map((row) => [row.i, row]));
-    batch.forEach((read, i) => {
-      const row = byIndex.get(i);
-      if (row === undefined) {
-        read.resolve(null);
-        return;
-      }
-      const { i: _, ...state } = row;
-      read.resolve(toState(state));
-    });
-  }
+  });
+  const { rows } = await db.executeQuery<StateRow & { i: number }>(
+    CompiledQuery.raw(text, [index, ids, wantedIndex, wantedNodes]),
+  );
+  const byIndex = new Map(rows.map((row) => [row.i, row]));
+  return requests.map((_, i) => {
+    const row = byIndex.get(i);
+    if (row === undefined) return null;
+    const { i: _index, ...state } = row;
+    return toState(state);
+  });
 }

@@ -29,6 +29,7 @@ import type { DeadLetterInput, DeadLetterQuery, DeadLetterRecord } from './dead-
 import { deleteDeadLetter, listDeadLetters, recordDeadLetter } from './dead-letters.ts';
 import { lockExecution, resultsOf, selectExecutionState } from './execution-queries.ts';
 import { GroupCommitter } from './group-commit.ts';
+import { GroupCreator } from './group-create.ts';
 import { GroupReader } from './group-read.ts';
 import { toJson, toRequiredJson } from './json-codec.ts';
 import { KnownStates } from './known-states.ts';
@@ -80,6 +81,7 @@ export class PostgresExecutionStore implements ExecutionStore {
   readonly #known = new KnownStates();
   readonly #group: GroupCommitter;
   readonly #reads: GroupReader;
+  readonly #creates: GroupCreator;
   #closed = false;
 
   /**
@@ -100,6 +102,11 @@ export class PostgresExecutionStore implements ExecutionStore {
       batching: options.groupCommit,
     });
     this.#reads = new GroupReader({
+      db: this.db,
+      schema: this.schema,
+      batching: options.groupCommit,
+    });
+    this.#creates = new GroupCreator({
       db: this.db,
       schema: this.schema,
       batching: options.groupCommit,
@@ -147,24 +154,19 @@ export class PostgresExecutionStore implements ExecutionStore {
     return this.#run('createExecution', async () => {
       const executionId = input.executionId ?? randomUUID();
       // Any unique violation (the id, or the idempotency key) means "it exists": return that one.
-      const inserted = await this.db
-        .insertInto('executions')
-        .values({
-          id: executionId,
-          workflow_id: input.workflowId,
-          workflow_version: input.workflowVersion,
-          status: input.status ?? 'running',
-          initial_data: toJson(input.initialData),
-          parent_execution_id: input.parentExecutionId ?? null,
-          parent_node_id: input.parentNodeId ?? null,
-          depth: input.depth ?? 0,
-          metadata: toRequiredJson(input.metadata ?? {}, 'metadata'),
-          idempotency_key: input.idempotencyKey ?? null,
-        })
-        .onConflict((oc) => oc.doNothing())
-        .returning([...SUMMARY_COLUMNS, 'initial_data'])
-        .returning(sql<boolean>`initial_data is null`.as('no_initial_data'))
-        .executeTakeFirst();
+      // Creates made together (a bulk enqueue) share one insert statement.
+      const inserted = await this.#creates.create({
+        id: executionId,
+        workflowId: input.workflowId,
+        workflowVersion: input.workflowVersion,
+        status: input.status ?? 'running',
+        initialData: toJson(input.initialData),
+        parentExecutionId: input.parentExecutionId ?? null,
+        parentNodeId: input.parentNodeId ?? null,
+        depth: input.depth ?? 0,
+        metadata: toRequiredJson(input.metadata ?? {}, 'metadata'),
+        idempotencyKey: input.idempotencyKey ?? null,
+      });
       if (inserted) {
         // A new execution has no node rows: its first commit needs no read.
         this.#known.remember(executionId, {

@@ -226,6 +226,27 @@ describe('postgres: group commit', () => {
     expect(last).toMatchObject({ firstWrite: true, transitioned: 'completed' });
   });
 
+  it('inserts executions created at once in one statement; a repeated key returns the first', async () => {
+    const key = `key-${Math.random()}`;
+    const before = statements;
+    const created = await Promise.all([
+      ...Array.from({ length: 30 }, (_, i) =>
+        counted.createExecution({ workflowId: 'wf-group', workflowVersion: 1, initialData: { i } }),
+      ),
+      counted.createExecution({ workflowId: 'wf-group', workflowVersion: 1, idempotencyKey: key }),
+      counted.createExecution({ workflowId: 'wf-group', workflowVersion: 1, idempotencyKey: key }),
+    ]);
+    // The insert, then the lookup of the execution the repeated key already has.
+    expect(statements - before).toBe(2);
+    expect(created.map((c) => c.created)).toEqual([...Array(31).fill(true), false]);
+    expect(created[31]?.execution.executionId).toBe(created[30]?.execution.executionId);
+    expect(created.slice(0, 30).map((c) => c.execution.initialData)).toEqual(
+      Array.from({ length: 30 }, (_, i) => ({ i })),
+    );
+    const read = await store.getExecution(created[7]?.execution.executionId as string);
+    expect(read).toMatchObject({ status: 'running', initialData: { i: 7 }, resolvedCount: 0 });
+  });
+
   it('loses no acknowledged commit when the process is killed with batches in flight', async () => {
     const script = fileURLToPath(new URL('./support/commit-worker.ts', import.meta.url));
     const acked: Array<[string, string]> = [];
