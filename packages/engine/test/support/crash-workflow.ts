@@ -34,7 +34,12 @@ export const crashCompositeWorkflow: WorkflowDefinition = {
   ],
 };
 
-export const CRASH_NODE_MS = 150;
+/**
+ * How long a `slow` node runs: long enough that the test's poll (a query, on a loaded machine)
+ * sees executors mid-node and kills the worker before they end. Executions move in step when the
+ * store groups their commits, so their nodes also end together.
+ */
+export const CRASH_NODE_MS = 300;
 
 /** The table where executors record each invocation (a side effect outside the engine). */
 export async function createEffectsTable(pool: pg.Pool, schema: string): Promise<void> {
