@@ -12,7 +12,9 @@
  * counted although tests ran (e.g. an unhandled error), that counts as 1 failure. When no test ran
  * at all (no test files, a failing globalSetup such as a missing redis-server) it prints
  * `0 passed, 0 failed` and exits non-zero.
- * Exit code: non-zero when vitest failed, anything failed, or no test ran at all.
+ * A run that reports skipped tests (skip, todo, or tests left out by `-t`/`.only`) fails too: the
+ * project allows none, and a skipped test can hide a failure.
+ * Exit code: non-zero when vitest failed, anything failed, a test was skipped, or no test ran.
  *
  * Runs under Node >= 22.18 type stripping: erasable TypeScript only.
  */
@@ -129,7 +131,12 @@ if (passed + failed === 0) {
   );
 }
 
-const exitCode = !vitestOk || failed > 0 || passed + failed === 0 ? code || 1 : 0;
+if (skipped > 0) {
+  notes.push(
+    `run-tests: ${skipped} test(s) skipped; the project allows none (no skip, only or todo), so the run fails.`,
+  );
+}
+const exitCode = !vitestOk || failed > 0 || passed + failed === 0 || skipped > 0 ? code || 1 : 0;
 
 for (const note of notes) console.log(note);
 console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);

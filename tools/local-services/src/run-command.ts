@@ -48,10 +48,13 @@ export function runCommand(
     child.stderr?.on('data', (data: Buffer) => {
       output += data.toString();
     });
+    // A command that could not start closes with a negative errno as its code: report null.
+    let failedToStart = false;
     child.on('error', (error) => {
+      failedToStart = true;
       output += `\n${String(error)}`;
     });
-    child.on('close', (code) => resolve({ code, output }));
+    child.on('close', (code) => resolve({ code: failedToStart ? null : code, output }));
     child.stdin?.on('error', () => {});
     child.stdin?.end(options.input ?? '');
   });

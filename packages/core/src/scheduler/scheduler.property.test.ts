@@ -4,6 +4,7 @@
  * failures, redeliveries and pauses, checked against rules computed independently from the stored
  * results.
  */
+import { propertyBudget } from '@spane/test-support/property';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type CompiledWorkflow, compileWorkflow } from '../dag/compile-workflow.ts';
@@ -484,122 +485,137 @@ function descendantsOf(graph: CompiledWorkflow, nodeId: string): Set<string> {
 }
 
 describe('scheduler properties on random DAGs', () => {
-  it('compiles edges declared via inputs, outputs or both into the same parents and children', () => {
-    fc.assert(
-      fc.property(dagSpec, (spec) => {
-        const dag = buildDag(spec);
-        const graph = compileWorkflow(dag.definition);
-        expect(graph.size).toBe(dag.ids.length);
-        const position = new Map(graph.topologicalOrder.map((id, i) => [id, i]));
-        const definitionOrder = new Map(graph.nodeIds.map((id, i) => [id, i]));
-        for (const id of dag.ids) {
-          const parents = graph.parents.get(id) ?? [];
-          expect(new Set(parents)).toEqual(dag.parents.get(id));
-          expect(new Set(graph.children.get(id))).toEqual(dag.children.get(id));
-          const orders = parents.map((parent) => definitionOrder.get(parent) as number);
-          expect(orders).toEqual([...orders].sort((a, b) => a - b));
-          for (const parent of parents) {
-            expect(position.get(parent)).toBeLessThan(position.get(id) as number);
+  const compiling = propertyBudget<[DagSpec]>({ quick: 40 });
+  it(
+    'compiles edges declared via inputs, outputs or both into the same parents and children',
+    () => {
+      fc.assert(
+        fc.property(dagSpec, (spec) => {
+          const dag = buildDag(spec);
+          const graph = compileWorkflow(dag.definition);
+          expect(graph.size).toBe(dag.ids.length);
+          const position = new Map(graph.topologicalOrder.map((id, i) => [id, i]));
+          const definitionOrder = new Map(graph.nodeIds.map((id, i) => [id, i]));
+          for (const id of dag.ids) {
+            const parents = graph.parents.get(id) ?? [];
+            expect(new Set(parents)).toEqual(dag.parents.get(id));
+            expect(new Set(graph.children.get(id))).toEqual(dag.children.get(id));
+            const orders = parents.map((parent) => definitionOrder.get(parent) as number);
+            expect(orders).toEqual([...orders].sort((a, b) => a - b));
+            for (const parent of parents) {
+              expect(position.get(parent)).toBeLessThan(position.get(id) as number);
+            }
           }
-        }
-        expect(new Set(graph.entryNodes)).toEqual(
-          new Set(dag.ids.filter((id) => dag.parents.get(id)?.size === 0)),
-        );
-        expect(new Set(graph.terminalNodes)).toEqual(
-          new Set(dag.ids.filter((id) => dag.children.get(id)?.size === 0)),
-        );
-      }),
-      { numRuns: 100 },
-    );
-  });
-
-  it('resolves every node exactly once, readies and skips by the rules, passes data by the rules and completes once', () => {
-    fc.assert(
-      fc.property(dagSpec, (spec) => {
-        const graph = compileWorkflow(buildDag(spec).definition);
-        const report = simulate(graph, spec.seed);
-        const { ledger } = report;
-
-        expect(report.completions).toBe(1);
-        expect(report.failures).toBe(0);
-        expect(ledger.status).toBe('completed');
-        expect(ledger.resolvedCount).toBe(graph.size);
-        expect(ledger.results.size).toBe(graph.size);
-        expect(ledger.held.size).toBe(0);
-        for (const id of graph.nodeIds) expect(report.firstWrites.get(id)).toBe(1);
-
-        // A node is skipped by propagation iff it has parents and none left an active edge.
-        for (const id of graph.nodeIds) {
-          const parents = graph.parents.get(id) ?? [];
-          const anyActive = parents.some((parent) =>
-            isEdgeActive(ledger.results.get(parent) as ExecutionResult, id),
+          expect(new Set(graph.entryNodes)).toEqual(
+            new Set(dag.ids.filter((id) => dag.parents.get(id)?.size === 0)),
           );
-          expect(report.propagatedSkips.has(id)).toBe(parents.length > 0 && !anyActive);
-          if (report.propagatedSkips.has(id)) expect(ledger.results.get(id)?.skipped).toBe(true);
-        }
-        expect(findRunnableNodes(graph, Object.fromEntries(ledger.results))).toEqual([]);
+          expect(new Set(graph.terminalNodes)).toEqual(
+            new Set(dag.ids.filter((id) => dag.children.get(id)?.size === 0)),
+          );
+        }),
+        compiling.parameters,
+      );
+    },
+    compiling.timeoutMs,
+  );
 
-        // Nothing changes after completion, not even through a redelivered commit.
-        const last = graph.nodeIds[graph.size - 1] as string;
-        const after = ledger.commit({
-          executionId: 'exec',
-          nodeId: last,
-          result: successResult('late'),
-          resolution: 'resolved',
-          edges: (graph.children.get(last) ?? []).map((child) => ({
-            child,
-            active: true,
-            parentCount: graph.parents.get(child)?.length ?? 0,
-          })),
-          totalNodes: graph.size,
-        });
-        expect(after).toMatchObject({
-          firstWrite: false,
-          ready: [],
-          skipped: [],
-          status: 'completed',
-        });
-        expect(after.transitioned).toBeUndefined();
-      }),
-      { numRuns: 150 },
-    );
-  });
-
-  it('after a hard failure, nothing new becomes ready and completion never fires', () => {
-    fc.assert(
-      fc.property(
-        dagSpec,
-        fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }),
-        (spec, at) => {
+  const resolving = propertyBudget<[DagSpec]>({ quick: 50 });
+  it(
+    'resolves every node exactly once, readies and skips by the rules, passes data by the rules and completes once',
+    () => {
+      fc.assert(
+        fc.property(dagSpec, (spec) => {
           const graph = compileWorkflow(buildDag(spec).definition);
-          // A dry run with the same seed counts the steps, so the failing step surely happens: the
-          // simulation draws the same numbers up to that step.
-          const dry = simulate(graph, spec.seed);
-          const failAtStep = Math.floor(at * dry.steps);
-          const report = simulate(graph, spec.seed, { failAtStep });
+          const report = simulate(graph, spec.seed);
           const { ledger } = report;
 
-          expect(report.failedNode).toBeDefined();
-          const failedNode = report.failedNode as string;
-          expect(report.failures).toBe(1);
-          expect(report.completions).toBe(0);
-          expect(ledger.status).toBe('failed');
-          expect(ledger.error).toBe('fatal');
-          expect([...ledger.failedNodes]).toEqual([failedNode]);
-          expect(ledger.resolvedCount).toBeLessThan(graph.size);
-          // Nothing downstream of the failed node ever ran.
-          for (const id of descendantsOf(graph, failedNode))
-            expect(ledger.results.has(id)).toBe(false);
-          // The recovery scan does not offer the failed node's subtree either.
-          const runnable = findRunnableNodes(graph, Object.fromEntries(ledger.results), {
-            failedNodes: ledger.failedNodes,
+          expect(report.completions).toBe(1);
+          expect(report.failures).toBe(0);
+          expect(ledger.status).toBe('completed');
+          expect(ledger.resolvedCount).toBe(graph.size);
+          expect(ledger.results.size).toBe(graph.size);
+          expect(ledger.held.size).toBe(0);
+          for (const id of graph.nodeIds) expect(report.firstWrites.get(id)).toBe(1);
+
+          // A node is skipped by propagation iff it has parents and none left an active edge.
+          for (const id of graph.nodeIds) {
+            const parents = graph.parents.get(id) ?? [];
+            const anyActive = parents.some((parent) =>
+              isEdgeActive(ledger.results.get(parent) as ExecutionResult, id),
+            );
+            expect(report.propagatedSkips.has(id)).toBe(parents.length > 0 && !anyActive);
+            if (report.propagatedSkips.has(id)) expect(ledger.results.get(id)?.skipped).toBe(true);
+          }
+          expect(findRunnableNodes(graph, Object.fromEntries(ledger.results))).toEqual([]);
+
+          // Nothing changes after completion, not even through a redelivered commit.
+          const last = graph.nodeIds[graph.size - 1] as string;
+          const after = ledger.commit({
+            executionId: 'exec',
+            nodeId: last,
+            result: successResult('late'),
+            resolution: 'resolved',
+            edges: (graph.children.get(last) ?? []).map((child) => ({
+              child,
+              active: true,
+              parentCount: graph.parents.get(child)?.length ?? 0,
+            })),
+            totalNodes: graph.size,
           });
-          for (const id of runnable) expect(descendantsOf(graph, failedNode).has(id)).toBe(false);
-          expect(ledger.resume().changed).toBe(false);
-          expect(ledger.setStatus('running').changed).toBe(false);
-        },
-      ),
-      { numRuns: 100 },
-    );
-  });
+          expect(after).toMatchObject({
+            firstWrite: false,
+            ready: [],
+            skipped: [],
+            status: 'completed',
+          });
+          expect(after.transitioned).toBeUndefined();
+        }),
+        resolving.parameters,
+      );
+    },
+    resolving.timeoutMs,
+  );
+
+  const failing = propertyBudget<[DagSpec, number]>({ quick: 40 });
+  it(
+    'after a hard failure, nothing new becomes ready and completion never fires',
+    () => {
+      fc.assert(
+        fc.property(
+          dagSpec,
+          fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }),
+          (spec, at) => {
+            const graph = compileWorkflow(buildDag(spec).definition);
+            // A dry run with the same seed counts the steps, so the failing step surely happens: the
+            // simulation draws the same numbers up to that step.
+            const dry = simulate(graph, spec.seed);
+            const failAtStep = Math.floor(at * dry.steps);
+            const report = simulate(graph, spec.seed, { failAtStep });
+            const { ledger } = report;
+
+            expect(report.failedNode).toBeDefined();
+            const failedNode = report.failedNode as string;
+            expect(report.failures).toBe(1);
+            expect(report.completions).toBe(0);
+            expect(ledger.status).toBe('failed');
+            expect(ledger.error).toBe('fatal');
+            expect([...ledger.failedNodes]).toEqual([failedNode]);
+            expect(ledger.resolvedCount).toBeLessThan(graph.size);
+            // Nothing downstream of the failed node ever ran.
+            for (const id of descendantsOf(graph, failedNode))
+              expect(ledger.results.has(id)).toBe(false);
+            // The recovery scan does not offer the failed node's subtree either.
+            const runnable = findRunnableNodes(graph, Object.fromEntries(ledger.results), {
+              failedNodes: ledger.failedNodes,
+            });
+            for (const id of runnable) expect(descendantsOf(graph, failedNode).has(id)).toBe(false);
+            expect(ledger.resume().changed).toBe(false);
+            expect(ledger.setStatus('running').changed).toBe(false);
+          },
+        ),
+        failing.parameters,
+      );
+    },
+    failing.timeoutMs,
+  );
 });

@@ -1,3 +1,4 @@
+import { propertyBudget } from '@spane/test-support/property';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -130,42 +131,47 @@ describe('validateWorkflowDefinitionSafe', () => {
     expect(validateWorkflowDefinitionSafe(definition).success).toBe(true);
   });
 
-  it('never throws, whatever value it is given', () => {
-    const nodeLike = fc.record(
-      {
-        id: fc.oneof(fc.constantFrom('a', 'b', 'c', ''), fc.anything()),
-        type: fc.oneof(fc.constantFrom('task', 'delay', 'sub-workflow', 'map'), fc.anything()),
-        inputs: fc.oneof(fc.array(fc.constantFrom('a', 'b', 'c', 'x')), fc.anything()),
-        outputs: fc.oneof(fc.array(fc.constantFrom('a', 'b', 'c', 'x')), fc.anything()),
-        config: fc.oneof(fc.dictionary(fc.string(), fc.anything()), fc.anything()),
-        retryPolicy: fc.anything(),
-      },
-      { requiredKeys: [] },
-    );
-    const definitionLike = fc.oneof(
-      fc.anything(),
-      fc.record(
+  const anyValue = propertyBudget<[unknown]>({ quick: 150 });
+  it(
+    'never throws, whatever value it is given',
+    () => {
+      const nodeLike = fc.record(
         {
-          id: fc.oneof(fc.constant('wf'), fc.anything()),
-          nodes: fc.oneof(fc.array(nodeLike, { maxLength: 5 }), fc.anything()),
-          entryNodeId: fc.oneof(fc.constantFrom('a', 'b', 'x'), fc.anything()),
+          id: fc.oneof(fc.constantFrom('a', 'b', 'c', ''), fc.anything()),
+          type: fc.oneof(fc.constantFrom('task', 'delay', 'sub-workflow', 'map'), fc.anything()),
+          inputs: fc.oneof(fc.array(fc.constantFrom('a', 'b', 'c', 'x')), fc.anything()),
+          outputs: fc.oneof(fc.array(fc.constantFrom('a', 'b', 'c', 'x')), fc.anything()),
+          config: fc.oneof(fc.dictionary(fc.string(), fc.anything()), fc.anything()),
+          retryPolicy: fc.anything(),
         },
         { requiredKeys: [] },
-      ),
-    );
-    fc.assert(
-      fc.property(definitionLike, (input) => {
-        const result = validateWorkflowDefinitionSafe(input);
-        if (result.success) {
-          expect(result.data).toBeDefined();
-        } else {
-          expect(result.errors.length).toBeGreaterThan(0);
-          for (const issue of result.errors) expect(typeof issue.path).toBe('string');
-        }
-      }),
-      { numRuns: 300 },
-    );
-  });
+      );
+      const definitionLike = fc.oneof(
+        fc.anything(),
+        fc.record(
+          {
+            id: fc.oneof(fc.constant('wf'), fc.anything()),
+            nodes: fc.oneof(fc.array(nodeLike, { maxLength: 5 }), fc.anything()),
+            entryNodeId: fc.oneof(fc.constantFrom('a', 'b', 'x'), fc.anything()),
+          },
+          { requiredKeys: [] },
+        ),
+      );
+      fc.assert(
+        fc.property(definitionLike, (input) => {
+          const result = validateWorkflowDefinitionSafe(input);
+          if (result.success) {
+            expect(result.data).toBeDefined();
+          } else {
+            expect(result.errors.length).toBeGreaterThan(0);
+            for (const issue of result.errors) expect(typeof issue.path).toBe('string');
+          }
+        }),
+        anyValue.parameters,
+      );
+    },
+    anyValue.timeoutMs,
+  );
 });
 
 describe('validateWorkflowDefinition: graph references', () => {
