@@ -7,6 +7,11 @@ import {
   resolveRetryPolicy,
 } from '@spane/core';
 
+/** The default lock of a job, in ms (see {@link EngineConfig.lockDuration}). */
+export const DEFAULT_LOCK_DURATION_MS = 6_000;
+/** The default interval of the stalled-job check, in ms (see {@link EngineConfig.stalledInterval}). */
+export const DEFAULT_STALLED_INTERVAL_MS = 2_000;
+
 /** Tuning of a {@link WorkflowEngine}. Every field has a default. */
 export interface EngineConfig {
   /** Key prefix of the queues; one per application sharing a Redis. Default is `spane`. */
@@ -24,9 +29,18 @@ export interface EngineConfig {
   useNativeRateLimiting?: boolean | undefined;
   /** A global limit on node starts across all workers (with `useNativeRateLimiting`). */
   rateLimiter?: { max: number; duration: number } | undefined;
-  /** How long a node job's lock lasts before another worker may take it over, in ms. Default is 30000. */
+  /**
+   * How long a job's lock lasts before another worker may take the job over, in ms. The worker
+   * renews it every `lockDuration / 2` from its main thread, so a worker whose event loop is blocked
+   * for longer than about half of it loses its jobs to others (a false stall: the node runs twice,
+   * its result is still stored once). Default is 6000: a dead worker's jobs are free 3–6 s after it
+   * died, and a 3 s stall of the event loop is still tolerated.
+   */
   lockDuration?: number | undefined;
-  /** How often workers look for stalled jobs (their worker died), in ms. Default is 30000. */
+  /**
+   * How often workers look for jobs whose lock expired (their worker died), in ms. Default is 2000:
+   * with the default lock, a dead worker's work runs again elsewhere within about 8 s.
+   */
   stalledInterval?: number | undefined;
   /** How many times a job may stall before it fails. Default is 3. */
   maxStalledCount?: number | undefined;
@@ -75,8 +89,8 @@ export function resolveEngineConfig(config: EngineConfig = {}): ResolvedEngineCo
     defaultPriority: config.defaultPriority ?? 5,
     useNativeRateLimiting: config.useNativeRateLimiting ?? false,
     rateLimiter: config.rateLimiter,
-    lockDuration: config.lockDuration ?? 30_000,
-    stalledInterval: config.stalledInterval ?? 30_000,
+    lockDuration: config.lockDuration ?? DEFAULT_LOCK_DURATION_MS,
+    stalledInterval: config.stalledInterval ?? DEFAULT_STALLED_INTERVAL_MS,
     maxStalledCount: config.maxStalledCount ?? 3,
     abortGraceMs: config.abortGraceMs ?? 2_000,
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? 30_000,

@@ -44,6 +44,12 @@ export interface NodePipelineDeps extends OutcomeDispatcherDeps, ExecutorRunnerD
 /** Nodes one job may run in a row (a chain) before the rest goes back to the queue. */
 const MAX_INLINE_HOPS = 32;
 
+/** How soon a node job whose store or queue call failed runs again. */
+const OUTAGE_RETRY_MS = 1_000;
+
+/** Errors thrown on purpose so that BullMQ retries the node (its executor failed). */
+const ATTEMPT_FAILURES = new WeakSet<Error>();
+
 /** One node to run: a queue job's, or a lone ready child run next in its parent's job. */
 interface NodeStep {
   data: NodeJobData;
@@ -103,6 +109,28 @@ export class NodePipeline {
    * mid-chain is healed by the redelivered job, which re-ensures what its node made ready.
    */
   async process(job: Job<NodeJobData>, token?: string): Promise<void> {
+    try {
+      await this.#process(job, token);
+    } catch (error) {
+      // The node's own failure (BullMQ retries it, using an attempt), a hand-back, or a failure
+      // nothing can cure: thrown as it is.
+      if (
+        token === undefined ||
+        error instanceof DelayedError ||
+        ATTEMPT_FAILURES.has(error as Error) ||
+        (WorkflowError.isInstance(error) && !error.retryable)
+      ) {
+        throw error;
+      }
+      // The store or the queue failed around the node (a database restart, a lost connection):
+      // that is no fault of the node's, so the job waits a moment and runs again without using an
+      // attempt, for as long as the outage lasts.
+      this.#deps.events.emit('error', { error: toError(error), context: 'node job' });
+      await this.handBack(job, token, OUTAGE_RETRY_MS);
+    }
+  }
+
+  async #process(job: Job<NodeJobData>, token?: string): Promise<void> {
     let step: NodeStep | undefined = {
       data: job.data,
       attemptsMade: job.attemptsMade + (job.data.attemptOffset ?? 0),
@@ -294,7 +322,10 @@ export class NodePipeline {
           attempt,
           error: error.message,
         });
-        if (step.job !== undefined) throw error; // BullMQ retries the job with its backoff
+        if (step.job !== undefined) {
+          ATTEMPT_FAILURES.add(error);
+          throw error; // BullMQ retries the job with its backoff
+        }
         // Run inline: the retries go to a job of the node's own.
         await this.#requeue(graph, context, nodeId, {
           delay: computeBackoffDelay(policy.backoff, attempt),

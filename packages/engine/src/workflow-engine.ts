@@ -101,6 +101,7 @@ export class WorkflowEngine {
   readonly #stream: EngineEventStream;
   readonly #workers: Worker[] = [];
   readonly #connection: QueueConnection;
+  readonly #unsubscribeStore: (() => void) | undefined;
   #signals: SignalChannel | undefined;
   #rateLimiter: RateLimiterBackend | undefined;
   #starting: Promise<void> | undefined;
@@ -122,6 +123,9 @@ export class WorkflowEngine {
       enabled: this.#config.events,
       events: this.#events,
     });
+    this.#unsubscribeStore = options.store.onError?.((error) =>
+      this.#events.emit('error', { error, context: 'store' }),
+    );
     this.#queues = new WorkflowQueues({
       connection: options.connection,
       prefix: this.#config.prefix,
@@ -145,6 +149,7 @@ export class WorkflowEngine {
       rateLimiter: () => {
         this.#rateLimiter ??= createRateLimiter(this.#connection, {
           prefix: `${this.#config.prefix}:rate:`,
+          onError: (error) => this.#events.emit('error', { error, context: 'rate limiter' }),
         });
         return this.#rateLimiter;
       },
@@ -658,6 +663,7 @@ export class WorkflowEngine {
     await settleBy(this.#stream.close(), closeBy).catch(report('closing event stream'));
     await settleBy(this.#signals?.close(), closeBy).catch(report('closing signal channel'));
     await settleBy(this.#rateLimiter?.close(), closeBy).catch(report('closing rate limiter'));
+    this.#unsubscribeStore?.();
     this.#shutdownState = 'closed';
     this.#shutdownSince = Date.now();
     this.#events.emit('shutdown:completed', {

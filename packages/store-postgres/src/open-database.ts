@@ -10,11 +10,15 @@ export interface OpenedDatabase<DB> {
 }
 
 /**
- * Opens kysely on a caller's pool or on a new pool for a connection string. Our own pool gets an
- * `error` listener: an idle client that loses its connection is dropped by the pool, and without a
- * listener that event would crash the process. Throws `ConfigurationError` when neither is given.
+ * Opens kysely on a caller's pool or on a new pool for a connection string. Our own pool and every
+ * client it opens get an `error` listener that passes the error to `onError`: a client that loses
+ * its connection is dropped by the pool (the next query reconnects), and without a listener that
+ * event would crash the process. Throws `ConfigurationError` when neither is given.
  */
-export function openDatabase<DB>(options: PostgresConnectionOptions): OpenedDatabase<DB> {
+export function openDatabase<DB>(
+  options: PostgresConnectionOptions,
+  onError: (error: Error) => void = () => undefined,
+): OpenedDatabase<DB> {
   if (options.pool !== undefined) {
     return {
       db: new Kysely<DB>({ dialect: new PostgresDialect({ pool: options.pool }) }),
@@ -30,6 +34,9 @@ export function openDatabase<DB>(options: PostgresConnectionOptions): OpenedData
     connectionString: options.connectionString,
     ...(options.poolSize === undefined ? {} : { max: options.poolSize }),
   });
-  pool.on('error', () => {});
+  pool.on('error', onError);
+  // A client checked out (a transaction) whose connection is ended (a server restart) emits
+  // `error` on itself, where the pool's listener does not hear it: without this it would crash.
+  pool.on('connect', (client) => client.on('error', onError));
   return { db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), ownsPool: true };
 }

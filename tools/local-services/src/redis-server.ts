@@ -16,6 +16,11 @@ export interface RedisServerOptions {
   port?: number | undefined;
   /** How long to wait for PONG. Default 30 s. */
   startTimeoutMs?: number | undefined;
+  /**
+   * Keep the data in an append-only file (in the temp dir), so that {@link LocalRedisServer.restart}
+   * comes back with it, as a production Redis would. Default `false` (nothing is kept).
+   */
+  persistence?: boolean | undefined;
 }
 
 /** A private redis-server started by {@link startRedisServer}. */
@@ -27,6 +32,11 @@ export interface LocalRedisServer {
   pid: number;
   /** A short description for log lines, e.g. `redis 127.0.0.1:41234`. */
   what: string;
+  /**
+   * Stops it (SIGTERM: with `persistence`, the append-only file is flushed) and starts it again on
+   * the same port and dir after `downMs` (default 0). For tests of clients through a Redis restart.
+   */
+  restart(options?: { downMs?: number }): Promise<void>;
   /** Shuts it down (SIGTERM, SIGKILL after 10 s) and deletes its temp dir. Idempotent. */
   stop(): Promise<void>;
 }
@@ -75,9 +85,8 @@ export async function startRedisServer(
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spane-redis-'));
   const failures: string[] = [];
-  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const port = attempt === 0 && options.port !== undefined ? options.port : await freePort();
-    const server = spawnManaged({
+  const spawnServer = (port: number) =>
+    spawnManaged({
       name: 'redis',
       command: binary,
       args: [
@@ -88,7 +97,7 @@ export async function startRedisServer(
         '--save',
         '',
         '--appendonly',
-        'no',
+        options.persistence ? 'yes' : 'no',
         '--daemonize',
         'no',
         '--dir',
@@ -104,24 +113,42 @@ export async function startRedisServer(
       killSignal: 'SIGKILL',
       removeOnCrash: [dir],
     });
+  const ready = (server: ReturnType<typeof spawnServer>, port: number) =>
+    waitUntilReady({
+      what: `redis-server (${binary}, port ${port})`,
+      server,
+      check: () => redisAnswersPing(port),
+      timeoutMs: options.startTimeoutMs ?? 30_000,
+    });
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const port = attempt === 0 && options.port !== undefined ? options.port : await freePort();
+    let server = spawnServer(port);
     try {
-      await waitUntilReady({
-        what: `redis-server (${binary}, port ${port})`,
-        server,
-        check: () => redisAnswersPing(port),
-        timeoutMs: options.startTimeoutMs ?? 30_000,
-      });
+      await ready(server, port);
     } catch (error) {
       failures.push(messageOf(error));
       await server.stop();
       continue;
     }
+    let stopped = false;
     return {
       url: `redis://127.0.0.1:${port}`,
       port,
-      pid: server.pid as number,
+      get pid() {
+        return server.pid as number;
+      },
       what: `redis 127.0.0.1:${port}`,
+      restart: async (restartOptions = {}) => {
+        if (stopped) throw new Error('redis was stopped: it cannot be restarted');
+        await server.stop();
+        if ((restartOptions.downMs ?? 0) > 0) {
+          await new Promise((resolve) => setTimeout(resolve, restartOptions.downMs));
+        }
+        server = spawnServer(port);
+        await ready(server, port);
+      },
       stop: async () => {
+        stopped = true;
         await server.stop();
         fs.rmSync(dir, { recursive: true, force: true });
       },

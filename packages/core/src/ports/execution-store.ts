@@ -209,6 +209,11 @@ export interface ExecutionStore {
 
   /** Checks the store is reachable. */
   ping(): Promise<void>;
+  /**
+   * Subscribes to errors the store caught outside any call (a pooled connection lost in a database
+   * restart); returns the unsubscribe function. Optional: the engine reports them as its `error`.
+   */
+  onError?(listener: (error: Error) => void): () => void;
   /** Releases what the store owns (timers, pools it created). */
   close(): Promise<void>;
 }

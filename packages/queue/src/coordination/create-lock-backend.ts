@@ -11,6 +11,8 @@ import { RedisLockBackend } from './redis-lock-backend.ts';
 export interface CreateLockBackendOptions {
   /** Key prefix of Redis locks. Default is `spane:lock:`. Unused on PostgreSQL (use `schema`). */
   prefix?: string | undefined;
+  /** Errors of the connections the backend made (a lost connection; it reconnects by itself). */
+  onError?: ((error: Error) => void) | undefined;
 }
 
 /**
@@ -23,7 +25,15 @@ export function createLockBackend(
 ): LockBackend {
   const classified = classifyConnection(connection);
   if (classified.kind === 'redis') {
-    return new RedisLockBackend({ connection: classified.connection, prefix: options.prefix });
+    return new RedisLockBackend({
+      connection: classified.connection,
+      prefix: options.prefix,
+      onError: options.onError,
+    });
   }
-  return new PostgresLockBackend({ connection: classified.connection, schema: classified.schema });
+  return new PostgresLockBackend({
+    connection: classified.connection,
+    schema: classified.schema,
+    onError: options.onError,
+  });
 }

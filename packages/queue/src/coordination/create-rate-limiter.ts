@@ -16,6 +16,8 @@ export interface CreateRateLimiterOptions {
    * the connection's, else `spane_coordination`. Unused on Redis.
    */
   schema?: string | undefined;
+  /** Errors of the connections the limiter made (a lost connection; it reconnects by itself). */
+  onError?: ((error: Error) => void) | undefined;
 }
 
 /**
@@ -29,10 +31,15 @@ export function createRateLimiter(
 ): RateLimiterBackend {
   const classified = classifyConnection(connection);
   if (classified.kind === 'redis') {
-    return new RedisRateLimiter({ connection: classified.connection, prefix: options.prefix });
+    return new RedisRateLimiter({
+      connection: classified.connection,
+      prefix: options.prefix,
+      onError: options.onError,
+    });
   }
   return new PostgresRateLimiter({
     connection: classified.connection,
     schema: options.schema ?? classified.schema,
+    onError: options.onError,
   });
 }

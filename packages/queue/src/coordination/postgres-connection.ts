@@ -51,6 +51,8 @@ export function resolvePool(
   if (typeof connection === 'string') {
     const pool = new pg.Pool({ connectionString: connection, max: options.max ?? 4 });
     pool.on('error', (error) => options.onError?.(error));
+    // A checked-out client (a transaction) that loses its connection emits `error` on itself.
+    pool.on('connect', (client) => client.on('error', (error) => options.onError?.(error)));
     return { pool, owned: true };
   }
   if (isPool(connection)) return { pool: connection, owned: false };

@@ -26,7 +26,7 @@ export interface CoordinationRedisClient {
 export interface ResolveRedisClientOptions {
   /** Names the primitive in the `TypeError` for a wrong connection, e.g. `'lock'`. */
   what: string;
-  /** Errors of a client made from a URL. Default leaves them to ioredis (which logs them). */
+  /** Errors of a client made from a URL. Default drops them (ioredis reconnects by itself). */
   onError?: ((error: Error) => void) | undefined;
 }
 
@@ -41,7 +41,7 @@ export function resolveRedisClient(
   if (typeof connection === 'string') {
     const client = new Redis(connection, COORDINATION_REDIS_CLIENT_OPTIONS);
     const { onError } = options;
-    if (onError) client.on('error', (error: Error) => onError(error));
+    client.on('error', (error: Error) => onError?.(error));
     return { client, owned: true };
   }
   if (connection instanceof Redis) return { client: connection, owned: false };

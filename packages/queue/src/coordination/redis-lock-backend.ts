@@ -32,6 +32,8 @@ export interface RedisLockBackendOptions {
   connection: string | Redis;
   /** Prefix of every lock key. Default is `spane:lock:`. */
   prefix?: string | undefined;
+  /** Errors of a client made from a URL (it reconnects by itself). Default drops them. */
+  onError?: ((error: Error) => void) | undefined;
 }
 
 /** Locks as Redis string keys holding the owner token, with a PX expiry. */
@@ -41,7 +43,10 @@ export class RedisLockBackend implements LockBackend {
 
   constructor(options: RedisLockBackendOptions) {
     this.prefix = options.prefix ?? DEFAULT_REDIS_LOCK_PREFIX;
-    this.#redis = resolveRedisClient(options.connection, { what: 'lock' });
+    this.#redis = resolveRedisClient(options.connection, {
+      what: 'lock',
+      onError: options.onError,
+    });
   }
 
   async tryAcquire(lease: LockLease): Promise<boolean> {

@@ -45,6 +45,8 @@ export interface RedisRateLimiterOptions {
   connection: string | Redis;
   /** Prefix of every rate limit key. Default is `spane:rate:`. */
   prefix?: string | undefined;
+  /** Errors of a client made from a URL (it reconnects by itself). Default drops them. */
+  onError?: ((error: Error) => void) | undefined;
 }
 
 /** Turns the script's reply into a decision; microseconds become (fractional) ms. */
@@ -76,7 +78,10 @@ export class RedisRateLimiter implements RateLimiterBackend {
       );
     }
     this.prefix = prefix;
-    this.#redis = resolveRedisClient(options.connection, { what: 'rate limiter' });
+    this.#redis = resolveRedisClient(options.connection, {
+      what: 'rate limiter',
+      onError: options.onError,
+    });
   }
 
   async tryAcquire(key: string, limit: RateLimit): Promise<RateLimitDecision> {
