@@ -6,7 +6,8 @@ export default defineProject({
     name: 'core',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
-    // Property tests run hundreds of random DAGs on a shared 2-core machine: a ceiling, not a target.
+    // Property and fuzz tests run hundreds of cases on a loaded 2-core CI machine: a ceiling, not
+    // a speed assertion.
     testTimeout: 30_000,
   },
 });

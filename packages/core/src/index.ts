@@ -33,6 +33,7 @@ export {
   ConfigurationError,
   CycleDetectedError,
   EngineShutdownError,
+  EnqueueFailedError,
   ExecutionCancelledError,
   ExecutionNotFoundError,
   InvalidNextNodesError,
@@ -45,6 +46,7 @@ export {
   RateLimitError,
   SubWorkflowDepthError,
   UnknownNodeTypeError,
+  UnsupportedInputError,
   ValidationError,
   type ValidationIssue,
   VersionConflictError,
@@ -63,6 +65,22 @@ export {
   type WorkflowErrorOptions,
 } from './errors/workflow-error.ts';
 export { applyMapping, getPath, setPath } from './mapping/data-mapping.ts';
+export {
+  describeThrown,
+  findUnsupportedInput,
+  type InputPolicyOptions,
+  type InputViolation,
+  MAX_ID_LENGTH,
+  MAX_INPUT_DEPTH,
+} from './policy/input-policy.ts';
+export { setOwn } from './policy/own-keys.ts';
+export {
+  delayUntil,
+  type EnqueueOptionsInput,
+  findInvalidId,
+  MAX_START_DELAY_MS,
+  validateEnqueueOptions,
+} from './policy/enqueue-options.ts';
 export {
   type ExecutionContext,
   type ExecutionLogEntry,

@@ -6,6 +6,7 @@ import {
   isTerminalStatus,
   type RetryPolicy,
   resolveRetryPolicy,
+  setOwn,
 } from '@spane/core';
 import { nodeJobId, startJobId, type WorkflowQueues } from '@spane/queue';
 import type { EngineEvents } from './engine-events.ts';
@@ -168,7 +169,7 @@ export class ExecutionControl {
     operation: (executionId: string) => Promise<boolean>,
   ): Promise<Record<string, boolean>> {
     const outcome: Record<string, boolean> = {};
-    for (const id of executionIds) outcome[id] = await operation(id);
+    for (const id of executionIds) setOwn(outcome, id, await operation(id));
     return outcome;
   }
 

@@ -1,4 +1,10 @@
-import { ExecutionNotFoundError, type ExecutionStore, WorkflowError } from '@spane/core';
+import {
+  ExecutionNotFoundError,
+  type ExecutionStore,
+  setOwn,
+  storedResult,
+  WorkflowError,
+} from '@spane/core';
 import type { EngineEvents } from './engine-events.ts';
 import type { NodePipeline } from './node-pipeline.ts';
 import type { WorkflowCatalog } from './workflow-catalog.ts';
@@ -62,12 +68,16 @@ export class ExecutionReplayer {
     const reused: typeof original.nodeResults = {};
     if (from !== undefined) {
       for (const id of graph.topologicalOrder) {
-        const result = original.nodeResults[id];
+        const result = storedResult(original.nodeResults, id);
         if (rerun.has(id) || result === undefined || (!result.success && !result.skipped)) continue;
-        if (!(graph.parents.get(id) ?? []).every((parent) => reused[parent] !== undefined))
+        if (
+          !(graph.parents.get(id) ?? []).every(
+            (parent) => storedResult(reused, parent) !== undefined,
+          )
+        )
           continue;
         await this.#pipeline.copyResult(graph, execution.executionId, id, result);
-        reused[id] = result;
+        setOwn(reused, id, result);
       }
     }
     const started = { executionId: execution.executionId, workflowId: original.workflowId };

@@ -1,4 +1,12 @@
-import { type ExecutionStore, toError, WorkflowError } from '@spane/core';
+import {
+  type ExecutionStore,
+  findInvalidId,
+  findUnsupportedInput,
+  toError,
+  UnsupportedInputError,
+  validateEnqueueOptions,
+  WorkflowError,
+} from '@spane/core';
 import {
   type Job,
   scheduledTickOf,
@@ -62,6 +70,7 @@ export class ExecutionStarter {
     options: EnqueueWorkflowOptions = {},
     internal: { startNowWithKey?: string | undefined } = {},
   ): Promise<string> {
+    checkStartInput(workflowId, initialData, options);
     const { version, graph } = await this.#catalog.latest(workflowId);
     const priority = toQueuePriority(options.priority ?? this.#defaultPriority);
     // `startNowWithKey`: keyed, yet started at once (a schedule's run is already a queue job).
@@ -151,6 +160,20 @@ export class ExecutionStarter {
   reportFailure(error: unknown): void {
     this.#events.emit('error', { error: toError(error), context: 'workflow job' });
   }
+}
+
+/**
+ * Applies the input policy to a start, before any store or queue sees it: a workflow id, options
+ * in range, initial data that every store can hold. Throws `UnsupportedInputError`.
+ */
+export function checkStartInput(workflowId: unknown, initialData: unknown, options: unknown): void {
+  const badId = findInvalidId(workflowId, 'workflowId');
+  if (badId) throw new UnsupportedInputError('workflow id', badId);
+  const id = workflowId as string;
+  const badOptions = validateEnqueueOptions(options);
+  if (badOptions) throw new UnsupportedInputError('start options', badOptions, { workflowId: id });
+  const badData = findUnsupportedInput(initialData);
+  if (badData) throw new UnsupportedInputError('initial data', badData, { workflowId: id });
 }
 
 /** BullMQ forbids `:` in job ids and integers as ids; callers' keys are encoded to fit. */

@@ -1,6 +1,7 @@
 import {
   type ExecutionContext,
   type ExecutionResult,
+  findUnsupportedInput,
   type INodeExecutor,
   InvalidResultError,
   NodeExecutionError,
@@ -28,6 +29,13 @@ function checkResult(nodeId: string, executionId: string, value: unknown): Execu
     !(Array.isArray(result.nextNodes) && result.nextNodes.every((n) => typeof n === 'string'))
   ) {
     throw new InvalidResultError(nodeId, '"nextNodes" must be an array of node ids');
+  }
+  const unsupported = findUnsupportedInput(result.data);
+  if (unsupported) {
+    throw new InvalidResultError(
+      nodeId,
+      `"data"${unsupported.path ? ` at ${unsupported.path}` : ''}: ${unsupported.message}`,
+    );
   }
   if (!result.success) {
     throw new NodeExecutionError(

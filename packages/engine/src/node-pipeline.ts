@@ -9,6 +9,7 @@ import {
   resolveDelayDuration,
   resolveNodeEdges,
   resolveRetryPolicy,
+  setOwn,
   shouldMoveToDLQ,
   storedResult,
   toError,
@@ -226,7 +227,7 @@ export class NodePipeline {
     const parentResults: Record<string, ExecutionResult> = {};
     for (const parent of parents) {
       const result = storedResult(execution.nodeResults, parent);
-      if (result !== undefined) parentResults[parent] = result;
+      if (result !== undefined) setOwn(parentResults, parent, result);
     }
     const inputData = assembleNodeInput(graph, nodeId, {
       initialData: execution.initialData,

@@ -37,8 +37,9 @@ export class WorkflowCatalog {
     const graph = this.#compile(definition);
     const { version } = await this.#store.saveWorkflow(graph.definition as WorkflowDefinition);
     const entry = { version, graph };
-    this.#compiled.set(`${definition.id}@${version}`, entry);
-    this.#latest.set(definition.id, entry);
+    // The validated copy's id: the definition given may be anything (even a proxy).
+    this.#compiled.set(`${graph.workflowId}@${version}`, entry);
+    this.#latest.set(graph.workflowId, entry);
     return entry;
   }
 

@@ -1,4 +1,5 @@
 import {
+  delayUntil,
   EngineShutdownError,
   ExecutionNotFoundError,
   type ExecutionState,
@@ -7,6 +8,7 @@ import {
   type NodeRegistry,
   type ScheduleSpec,
   toError,
+  UnsupportedInputError,
   type WebhookRoute,
   type WorkflowDefinition,
   WorkflowError,
@@ -102,6 +104,7 @@ export class WorkflowEngine {
   readonly #workers: Worker[] = [];
   readonly #connection: QueueConnection;
   readonly #unsubscribeStore: (() => void) | undefined;
+  readonly #stalledIntervalChosen: boolean;
   #signals: SignalChannel | undefined;
   #rateLimiter: RateLimiterBackend | undefined;
   #starting: Promise<void> | undefined;
@@ -115,6 +118,7 @@ export class WorkflowEngine {
 
   constructor(options: WorkflowEngineOptions) {
     this.#config = resolveEngineConfig(options.config);
+    this.#stalledIntervalChosen = options.config?.stalledInterval !== undefined;
     this.#store = options.store;
     this.#connection = options.connection;
     this.#stream = new EngineEventStream({
@@ -203,10 +207,12 @@ export class WorkflowEngine {
   async registerWorkflow(
     definition: WorkflowDefinition,
   ): Promise<{ workflowId: string; version: number }> {
-    const { version } = await this.#catalog.register(definition);
-    await this.#schedules.syncDefinition(definition);
-    this.#webhooks.register(definition);
-    return { workflowId: definition.id, version };
+    const { version, graph } = await this.#catalog.register(definition);
+    // The validated copy from here on: the definition given may be anything (even a proxy).
+    const validated = graph.definition as WorkflowDefinition;
+    await this.#schedules.syncDefinition(validated);
+    this.#webhooks.register(validated);
+    return { workflowId: graph.workflowId, version };
   }
 
   /**
@@ -316,9 +322,10 @@ export class WorkflowEngine {
     initialData: unknown,
     executeAt: Date,
   ): Promise<string> {
-    return this.enqueueWorkflow(workflowId, initialData, {
-      delay: Math.max(1, executeAt.getTime() - Date.now()),
-    });
+    const when = delayUntil(executeAt, Date.now());
+    if ('problem' in when)
+      throw new UnsupportedInputError('start date', when.problem, { workflowId });
+    return this.enqueueWorkflow(workflowId, initialData, { delay: when.delay });
   }
 
   /** Starts many executions; returns their ids in the same order. */
@@ -372,7 +379,7 @@ export class WorkflowEngine {
         concurrency: concurrency ?? config.workerConcurrency,
         limiter: config.useNativeRateLimiting ? config.rateLimiter : undefined,
         lockDuration: config.lockDuration,
-        stalledInterval: config.stalledInterval,
+        stalledInterval: this.#nodeStalledInterval(),
         maxStalledCount: config.maxStalledCount,
       },
     );
@@ -403,6 +410,20 @@ export class WorkflowEngine {
     );
     workflowWorker.on('failed', (_job, error) => this.#starter.reportFailure(error));
     this.#workers.push(nodeWorker as Worker, workflowWorker as Worker);
+  }
+
+  /**
+   * The node worker's stalled check. BullMQ's PostgreSQL backend lets a worker with the native
+   * limiter start more jobs than the limit allows right after a stalled check, so with that limiter
+   * on Postgres (and no interval chosen by the user) the check runs at BullMQ's own 30 s default.
+   */
+  #nodeStalledInterval(): number {
+    const config = this.#config;
+    const nativeLimitOnPostgres =
+      config.useNativeRateLimiting &&
+      config.rateLimiter !== undefined &&
+      this.#queues.backend === 'postgres';
+    return nativeLimitOnPostgres && !this.#stalledIntervalChosen ? 30_000 : config.stalledInterval;
   }
 
   /** Runs a node job, counted among the active nodes a shutdown waits for. */

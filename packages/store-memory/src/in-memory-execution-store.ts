@@ -20,6 +20,7 @@ import {
   PayloadNotFoundError,
   type SetStatusOptions,
   type StatusChange,
+  setOwn,
   type StoredWorkflow,
   VersionConflictError,
   type WorkflowDefinition,
@@ -385,7 +386,7 @@ export class InMemoryExecutionStore implements ExecutionStore {
     const ids = nodeIds ?? [...entry.ledger.results.keys()];
     for (const id of ids) {
       const result = entry.ledger.results.get(id);
-      if (result !== undefined) out[id] = clone(result);
+      if (result !== undefined) setOwn(out, id, clone(result));
     }
     return out;
   }

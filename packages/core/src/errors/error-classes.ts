@@ -317,6 +317,54 @@ export class EngineShutdownError extends WorkflowError {
   }
 }
 
+/**
+ * User data the engine cannot keep faithfully (a function, a BigInt, a cycle, a string PostgreSQL
+ * cannot hold, nesting too deep, an id too long, an option out of range): refused before any store
+ * or queue sees it, the same on every store. `path` says where in `what` the problem is.
+ */
+export class UnsupportedInputError extends WorkflowError {
+  readonly what: string;
+  readonly path: string;
+
+  constructor(
+    what: string,
+    problem: { path: string; message: string },
+    options: { workflowId?: string | undefined; executionId?: string | undefined } = {},
+  ) {
+    super({
+      message: `Unsupported ${what}${problem.path ? ` at ${problem.path}` : ''}: ${problem.message}`,
+      code: 'UNSUPPORTED_INPUT',
+      retryable: false,
+      workflowId: options.workflowId,
+      executionId: options.executionId,
+    });
+    this.what = what;
+    this.path = problem.path;
+  }
+}
+
+/** Starting an execution failed after it was created (the queue refused its first job); `cause` says why. */
+export class EnqueueFailedError extends WorkflowError {
+  constructor(executionId: string, workflowId: string, cause: unknown) {
+    super({
+      message: `Execution "${executionId}" of "${workflowId}" could not be queued: ${causeMessage(cause)}`,
+      code: 'ENQUEUE_FAILED',
+      retryable: true,
+      executionId,
+      workflowId,
+      cause,
+    });
+  }
+}
+
+function causeMessage(cause: unknown): string {
+  try {
+    return cause instanceof Error ? cause.message : String(cause);
+  } catch {
+    return 'unknown error';
+  }
+}
+
 /** A claim-check reference points at a payload the store no longer has. */
 export class PayloadNotFoundError extends WorkflowError {
   constructor(reference: string) {

@@ -122,13 +122,15 @@ describe('validateWorkflowDefinitionSafe', () => {
     expect(result.errors?.map((issue) => issue.kind).sort()).toEqual(['cycle', 'duplicate-id']);
   });
 
-  it('does not throw for a circular input object', () => {
+  it('refuses a circular input object without throwing (no store could keep it)', () => {
     const node: Record<string, unknown> = { id: 'a', type: 'task' };
     node.config = { self: node };
     const definition: Record<string, unknown> = { id: 'wf', nodes: [node] };
     definition.metadata = { loop: definition };
     expect(() => validateWorkflowDefinitionSafe(definition)).not.toThrow();
-    expect(validateWorkflowDefinitionSafe(definition).success).toBe(true);
+    const result = validateWorkflowDefinitionSafe(definition);
+    expect(result.success).toBe(false);
+    expect(result.errors?.[0]?.message).toContain('circular');
   });
 
   const anyValue = propertyBudget<[unknown]>({ quick: 150 });

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { findCycles } from '../dag/find-cycles.ts';
 import { collectGraphEdges } from '../dag/graph-edges.ts';
+import { describeThrown, findUnsupportedInput } from '../policy/input-policy.ts';
 import {
   CycleDetectedError,
   InvalidTriggerError,
@@ -38,11 +39,15 @@ export type WorkflowValidationResult =
   | { success: true; data: WorkflowDefinition; errors?: undefined }
   | { success: false; data?: undefined; errors: ValidationIssue[] };
 
-const BUILT_IN_CONFIG_SCHEMAS: Record<string, v.GenericSchema> = {
-  delay: DelayConfigSchema,
-  'sub-workflow': SubWorkflowConfigSchema,
-  map: MapConfigSchema,
-};
+/** A Map, so node types such as `constructor` or `__proto__` find no schema by inheritance. */
+const BUILT_IN_CONFIG_SCHEMAS: ReadonlyMap<string, v.GenericSchema> = new Map<
+  string,
+  v.GenericSchema
+>([
+  ['delay', DelayConfigSchema],
+  ['sub-workflow', SubWorkflowConfigSchema],
+  ['map', MapConfigSchema],
+]);
 
 /**
  * Checks a workflow definition without throwing: its structure, unique ids, known references,
@@ -58,7 +63,38 @@ export function validateWorkflowDefinitionSafe(
   definition: unknown,
   options: ValidateWorkflowOptions = {},
 ): WorkflowValidationResult {
-  const parsed = v.safeParse(WorkflowDefinitionSchema, definition);
+  try {
+    return validate(definition, options);
+  } catch (error) {
+    // A hostile getter, a proxy, or an `isKnownNodeType` that throws: still an answer, not a throw.
+    return {
+      success: false,
+      errors: [
+        {
+          path: '',
+          message: `the definition could not be validated: ${describeThrown(error)}`,
+          kind: 'schema',
+        },
+      ],
+    };
+  }
+}
+
+function validate(definition: unknown, options: ValidateWorkflowOptions): WorkflowValidationResult {
+  // What no store can keep faithfully (a BigInt or a function in a config, a cycle, a NUL, nesting
+  // too deep) is refused here, the same for every store.
+  const unsupported = findUnsupportedInput(definition);
+  if (unsupported) {
+    return {
+      success: false,
+      errors: [{ path: unsupported.path, message: unsupported.message, kind: 'schema' }],
+    };
+  }
+  // Validated from a plain JSON copy: getters are read once, and what is stored is what was checked.
+  const parsed = v.safeParse(
+    WorkflowDefinitionSchema,
+    JSON.parse(JSON.stringify(definition) ?? 'null'),
+  );
   if (!parsed.success) {
     return {
       success: false,
@@ -121,7 +157,7 @@ function checkNodes(
 ): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   nodes.forEach((node, i) => {
-    const schema = BUILT_IN_CONFIG_SCHEMAS[node.type];
+    const schema = BUILT_IN_CONFIG_SCHEMAS.get(node.type);
     if (schema) {
       const parsed = v.safeParse(schema, node.config ?? {});
       if (!parsed.success) {

@@ -1,6 +1,12 @@
 import * as v from 'valibot';
+import { MAX_ID_LENGTH } from '../policy/input-policy.ts';
 
 const nonEmptyString = v.pipe(v.string(), v.minLength(1, 'must not be empty'));
+/** A workflow or node id: non-empty, at most {@link MAX_ID_LENGTH} characters. */
+const idString = v.pipe(
+  nonEmptyString,
+  v.maxLength(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`),
+);
 const positiveInteger = v.pipe(
   v.number(),
   v.integer('must be an integer'),
@@ -34,12 +40,12 @@ export const CircuitBreakerSchema = v.object({
 
 /** Valibot schema of one node. Unknown keys (a builder's `position`, say) are kept. */
 export const NodeDefinitionSchema = v.looseObject({
-  id: nonEmptyString,
+  id: idString,
   type: nonEmptyString,
   name: v.optional(v.string()),
   config: v.optional(v.record(v.string(), v.unknown())),
-  inputs: v.optional(v.array(nonEmptyString)),
-  outputs: v.optional(v.array(nonEmptyString)),
+  inputs: v.optional(v.array(idString)),
+  outputs: v.optional(v.array(idString)),
   retryPolicy: v.optional(RetryPolicySchema),
   circuitBreaker: v.optional(CircuitBreakerSchema),
   timeout: v.optional(positiveInteger),
@@ -88,10 +94,10 @@ export const WorkflowTriggerSchema = v.variant('type', [
 
 /** Valibot schema of a workflow's structure; graph rules are checked by `validateWorkflowDefinition`. */
 export const WorkflowDefinitionSchema = v.looseObject({
-  id: nonEmptyString,
+  id: idString,
   name: v.optional(v.string()),
   description: v.optional(v.string()),
-  entryNodeId: v.optional(nonEmptyString),
+  entryNodeId: v.optional(idString),
   nodes: v.pipe(
     v.array(NodeDefinitionSchema),
     v.minLength(1, 'a workflow needs at least one node'),

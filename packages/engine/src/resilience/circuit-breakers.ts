@@ -8,6 +8,7 @@ import {
   CircuitBreakerOpenError,
   ConfigurationError,
   type NodeRegistry,
+  setOwn,
 } from '@spane/core';
 import {
   BrokenCircuitError,
@@ -203,8 +204,9 @@ export class CircuitBreakers {
       return this.#registry.getCircuitBreaker(key) === undefined ? undefined : idleStats(key);
     }
     const all: Record<string, CircuitBreakerStats> = {};
-    for (const type of this.#registry.getCircuitBreakers().keys()) all[type] = idleStats(type);
-    for (const entry of this.#entries.values()) all[entry.key] = statsOf(entry);
+    for (const type of this.#registry.getCircuitBreakers().keys())
+      setOwn(all, type, idleStats(type));
+    for (const entry of this.#entries.values()) setOwn(all, entry.key, statsOf(entry));
     return all;
   }
 
