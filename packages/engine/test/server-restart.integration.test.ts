@@ -20,7 +20,7 @@ import {
 import { PostgresExecutionStore } from '@spane/store-postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type QueueConnection, WorkflowEngine } from '../src/index.ts';
-import { waitFor } from './support/wait-for.ts';
+import { waitFor } from '@spane/test-support';
 
 const EXECUTIONS = 40;
 
@@ -124,7 +124,7 @@ describe('a server restart under load', () => {
           }
           return true;
         },
-        { timeoutMs: 90_000, pollMs: 200, what: 'every execution to end' },
+        { timeoutMs: 90_000, intervalMs: 200, what: 'every execution to end' },
       );
       for (const id of ids) {
         const done = await store.getExecution(id);
