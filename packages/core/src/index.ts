@@ -66,22 +66,6 @@ export {
 } from './errors/workflow-error.ts';
 export { applyMapping, getPath, setPath } from './mapping/data-mapping.ts';
 export {
-  describeThrown,
-  findUnsupportedInput,
-  type InputPolicyOptions,
-  type InputViolation,
-  MAX_ID_LENGTH,
-  MAX_INPUT_DEPTH,
-} from './policy/input-policy.ts';
-export { setOwn } from './policy/own-keys.ts';
-export {
-  delayUntil,
-  type EnqueueOptionsInput,
-  findInvalidId,
-  MAX_START_DELAY_MS,
-  validateEnqueueOptions,
-} from './policy/enqueue-options.ts';
-export {
   type ExecutionContext,
   type ExecutionLogEntry,
   type ExecutionResult,
@@ -114,6 +98,22 @@ export {
   type WorkflowTrigger,
 } from './model/workflow-definition.ts';
 export { parseDuration, resolveDelayDuration } from './policy/duration.ts';
+export {
+  delayUntil,
+  type EnqueueOptionsInput,
+  findInvalidId,
+  MAX_START_DELAY_MS,
+  validateEnqueueOptions,
+} from './policy/enqueue-options.ts';
+export {
+  describeThrown,
+  findUnsupportedInput,
+  type InputPolicyOptions,
+  type InputViolation,
+  MAX_ID_LENGTH,
+  MAX_INPUT_DEPTH,
+} from './policy/input-policy.ts';
+export { setOwn } from './policy/own-keys.ts';
 export {
   computeBackoffDelay,
   DEFAULT_RETRY_POLICY,

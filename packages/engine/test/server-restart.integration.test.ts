@@ -18,9 +18,9 @@ import {
   startRedisServer,
 } from '@spane/local-services';
 import { PostgresExecutionStore } from '@spane/store-postgres';
+import { waitFor } from '@spane/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type QueueConnection, WorkflowEngine } from '../src/index.ts';
-import { waitFor } from '@spane/test-support';
 
 const EXECUTIONS = 40;
 

@@ -20,8 +20,8 @@ import {
   PayloadNotFoundError,
   type SetStatusOptions,
   type StatusChange,
-  setOwn,
   type StoredWorkflow,
+  setOwn,
   VersionConflictError,
   type WorkflowDefinition,
 } from '@spane/core';

@@ -1,7 +1,6 @@
 import * as v from 'valibot';
 import { findCycles } from '../dag/find-cycles.ts';
 import { collectGraphEdges } from '../dag/graph-edges.ts';
-import { describeThrown, findUnsupportedInput } from '../policy/input-policy.ts';
 import {
   CycleDetectedError,
   InvalidTriggerError,
@@ -13,6 +12,7 @@ import {
   type NodeDefinition,
   type WorkflowDefinition,
 } from '../model/workflow-definition.ts';
+import { describeThrown, findUnsupportedInput } from '../policy/input-policy.ts';
 import { type CronChecker, checkDeclaredSchedules } from '../triggers/schedule-spec.ts';
 import { checkDeclaredWebhooks } from '../triggers/webhook-routes.ts';
 import {
