@@ -1,4 +1,5 @@
 import {
+  EnqueueFailedError,
   type ExecutionStore,
   findInvalidId,
   findUnsupportedInput,
@@ -95,25 +96,56 @@ export class ExecutionStarter {
     };
     if (created)
       this.#events.emit('execution:enqueued', { executionId: execution.executionId, workflowId });
-    if (viaQueue) {
-      // A start job whose id is the caller's key: re-adding it is a no-op, so a retried call after a
-      // crash between create and add still starts the execution exactly once.
-      await this.#queues.addWorkflowJob(
-        { workflowId, executionId: execution.executionId, workflowVersion: version, priority },
-        {
-          jobId: queueJobId(options.jobId ?? startJobId(execution.executionId)),
-          delay: options.delay,
-          priority,
-        },
-      );
-      return execution.executionId;
-    }
-    if (created || (execution.status === 'running' && execution.resolvedCount === 0)) {
-      await this.#pipeline.enqueueNodes(graph, context, graph.entryNodes);
-      if (created)
-        this.#events.emit('execution:started', { executionId: execution.executionId, workflowId });
+    try {
+      if (viaQueue) {
+        // A start job whose id is the caller's key: re-adding it is a no-op, so a retried call after
+        // a crash between create and add still starts the execution exactly once.
+        await this.#queues.addWorkflowJob(
+          { workflowId, executionId: execution.executionId, workflowVersion: version, priority },
+          {
+            jobId: queueJobId(options.jobId ?? startJobId(execution.executionId)),
+            delay: options.delay,
+            priority,
+          },
+        );
+        return execution.executionId;
+      }
+      if (created || (execution.status === 'running' && execution.resolvedCount === 0)) {
+        await this.#pipeline.enqueueNodes(graph, context, graph.entryNodes);
+        if (created)
+          this.#events.emit('execution:started', {
+            executionId: execution.executionId,
+            workflowId,
+          });
+      }
+    } catch (error) {
+      if (created) await this.#abandonStart(execution.executionId, workflowId, error);
+      throw error;
     }
     return execution.executionId;
+  }
+
+  /**
+   * The queue refused the first job of an execution just created: the execution is marked failed
+   * with the cause, so none is left running with nothing queued, and the caller gets an
+   * `EnqueueFailedError`. Throws it (after reporting a store that cannot be told either).
+   */
+  async #abandonStart(executionId: string, workflowId: string, cause: unknown): Promise<never> {
+    const failure = new EnqueueFailedError(executionId, workflowId, cause);
+    try {
+      const change = await this.#store.setExecutionStatus(executionId, 'failed', {
+        from: ['pending', 'running'],
+        error: failure.message,
+      });
+      if (change.changed)
+        this.#events.emit('execution:failed', { executionId, workflowId, error: failure.message });
+    } catch (storeError) {
+      this.#events.emit('error', {
+        error: toError(storeError),
+        context: 'failing an unqueued start',
+      });
+    }
+    throw failure;
   }
 
   /** Starts many executions, concurrently (one queue add per execution; batching them is a known optimisation). */
