@@ -33,13 +33,15 @@ export interface EngineConfig {
    * How long a job's lock lasts before another worker may take the job over, in ms. The worker
    * renews it every `lockDuration / 2` from its main thread, so a worker whose event loop is blocked
    * for longer than about half of it loses its jobs to others (a false stall: the node runs twice,
-   * its result is still stored once). Default is 6000: a dead worker's jobs are free 3–6 s after it
-   * died, and a 3 s stall of the event loop is still tolerated.
+   * its result is still stored once). Default is 6000 on Redis (a dead worker's jobs are free 3–6 s
+   * after it died, and a 3 s stall of the event loop is still tolerated) and 15000 on PostgreSQL
+   * (whose lock renewals are queries that can wait behind node work for the pool).
    */
   lockDuration?: number | undefined;
   /**
-   * How often workers look for jobs whose lock expired (their worker died), in ms. Default is 2000:
-   * with the default lock, a dead worker's work runs again elsewhere within about 8 s.
+   * How often workers look for jobs whose lock expired (their worker died), in ms. Default is 2000
+   * on Redis (with the default lock, a dead worker's work runs again elsewhere within about 8 s)
+   * and 5000 on PostgreSQL.
    */
   stalledInterval?: number | undefined;
   /** How many times a job may stall before it fails. Default is 3. */

@@ -104,7 +104,7 @@ export class WorkflowEngine {
   readonly #workers: Worker[] = [];
   readonly #connection: QueueConnection;
   readonly #unsubscribeStore: (() => void) | undefined;
-  readonly #stalledIntervalChosen: boolean;
+  readonly #timingChosen: { lockDuration: boolean; stalledInterval: boolean };
   #signals: SignalChannel | undefined;
   #rateLimiter: RateLimiterBackend | undefined;
   #starting: Promise<void> | undefined;
@@ -118,7 +118,10 @@ export class WorkflowEngine {
 
   constructor(options: WorkflowEngineOptions) {
     this.#config = resolveEngineConfig(options.config);
-    this.#stalledIntervalChosen = options.config?.stalledInterval !== undefined;
+    this.#timingChosen = {
+      lockDuration: options.config?.lockDuration !== undefined,
+      stalledInterval: options.config?.stalledInterval !== undefined,
+    };
     this.#store = options.store;
     this.#connection = options.connection;
     this.#stream = new EngineEventStream({
@@ -378,8 +381,7 @@ export class WorkflowEngine {
       {
         concurrency: concurrency ?? config.workerConcurrency,
         limiter: config.useNativeRateLimiting ? config.rateLimiter : undefined,
-        lockDuration: config.lockDuration,
-        stalledInterval: this.#nodeStalledInterval(),
+        ...this.#workerTiming('node'),
         maxStalledCount: config.maxStalledCount,
       },
     );
@@ -403,8 +405,7 @@ export class WorkflowEngine {
       (job) => this.#starter.process(job as never),
       {
         concurrency: 10,
-        lockDuration: config.lockDuration,
-        stalledInterval: config.stalledInterval,
+        ...this.#workerTiming('workflow'),
         maxStalledCount: config.maxStalledCount,
       },
     );
@@ -413,17 +414,31 @@ export class WorkflowEngine {
   }
 
   /**
-   * The node worker's stalled check. BullMQ's PostgreSQL backend lets a worker with the native
-   * limiter start more jobs than the limit allows right after a stalled check, so with that limiter
-   * on Postgres (and no interval chosen by the user) the check runs at BullMQ's own 30 s default.
+   * The lock duration and stalled-check interval of a worker: the user's, else the defaults of the
+   * backend. On PostgreSQL, lock renewals are queries on the queue's shared pool that can wait
+   * behind node work, so the defaults are longer there (15 s and 5 s) to avoid false stalls. And
+   * BullMQ's PostgreSQL backend lets a worker with the native limiter start more jobs than the
+   * limit allows right after a stalled check, so with that limiter the node worker's check runs at
+   * BullMQ's own 30 s default.
    */
-  #nodeStalledInterval(): number {
+  #workerTiming(role: 'node' | 'workflow'): { lockDuration: number; stalledInterval: number } {
     const config = this.#config;
-    const nativeLimitOnPostgres =
-      config.useNativeRateLimiting &&
-      config.rateLimiter !== undefined &&
-      this.#queues.backend === 'postgres';
-    return nativeLimitOnPostgres && !this.#stalledIntervalChosen ? 30_000 : config.stalledInterval;
+    const onPostgres = this.#queues.backend === 'postgres';
+    const lockDuration = this.#timingChosen.lockDuration
+      ? config.lockDuration
+      : onPostgres
+        ? POSTGRES_LOCK_DURATION_MS
+        : config.lockDuration;
+    if (this.#timingChosen.stalledInterval)
+      return { lockDuration, stalledInterval: config.stalledInterval };
+    const nativeLimit =
+      role === 'node' && config.useNativeRateLimiting && config.rateLimiter !== undefined;
+    const stalledInterval = !onPostgres
+      ? config.stalledInterval
+      : nativeLimit
+        ? 30_000
+        : POSTGRES_STALLED_INTERVAL_MS;
+    return { lockDuration, stalledInterval };
   }
 
   /** Runs a node job, counted among the active nodes a shutdown waits for. */
@@ -729,6 +744,10 @@ export interface ShutdownStatus {
   activeNodes: number;
 }
 
+/** The default lock of a job on the PostgreSQL backend, in ms. */
+const POSTGRES_LOCK_DURATION_MS = 15_000;
+/** The default stalled-check interval on the PostgreSQL backend, in ms. */
+const POSTGRES_STALLED_INTERVAL_MS = 5_000;
 /** How soon a job refused by a draining engine is due again (for a live worker to take it). */
 const HAND_BACK_DELAY_MS = 1_000;
 /** Margin after the abort grace for abandoned attempts to hand their nodes back. */
