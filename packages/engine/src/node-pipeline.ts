@@ -48,6 +48,9 @@ const MAX_INLINE_HOPS = 32;
 /** How soon a node job whose store or queue call failed runs again. */
 const OUTAGE_RETRY_MS = 1_000;
 
+/** How many times in a row one process hands a job back for an outage before failing it. */
+const MAX_OUTAGE_RETRIES = 120;
+
 /** Errors thrown on purpose so that BullMQ retries the node (its executor failed). */
 const ATTEMPT_FAILURES = new WeakSet<Error>();
 
@@ -73,6 +76,8 @@ export class NodePipeline {
   readonly #composite: CompositeNodes;
   readonly #runner: ExecutorRunner;
   readonly #outcomes: OutcomeDispatcher;
+  /** Jobs handed back for an outage, by id, with how many times in a row. */
+  readonly #outageRetries = new Map<string, number>();
 
   constructor(deps: NodePipelineDeps) {
     this.#deps = deps;
@@ -110,19 +115,26 @@ export class NodePipeline {
    * mid-chain is healed by the redelivered job, which re-ensures what its node made ready.
    */
   async process(job: Job<NodeJobData>, token?: string): Promise<void> {
+    const jobId = String(job.id);
     try {
       await this.#process(job, token);
+      this.#outageRetries.delete(jobId);
     } catch (error) {
+      const retries = this.#outageRetries.get(jobId) ?? 0;
+      this.#outageRetries.delete(jobId);
       // The node's own failure (BullMQ retries it, using an attempt), a hand-back, or a failure
       // nothing can cure: thrown as it is.
       if (
         token === undefined ||
         error instanceof DelayedError ||
         ATTEMPT_FAILURES.has(error as Error) ||
-        (WorkflowError.isInstance(error) && !error.retryable)
+        (WorkflowError.isInstance(error) && !error.retryable) ||
+        // A failure that outlasts every outage is a bug, not an outage: it uses an attempt.
+        retries >= MAX_OUTAGE_RETRIES
       ) {
         throw error;
       }
+      this.#outageRetries.set(jobId, retries + 1);
       // The store or the queue failed around the node (a database restart, a lost connection):
       // that is no fault of the node's, so the job waits a moment and runs again without using an
       // attempt, for as long as the outage lasts.
