@@ -79,6 +79,8 @@ function defineCrashTest(queue: QueueFactory, crash: CrashCase): void {
           CRASH_QUEUE: queue === postgresQueue ? 'postgres' : 'redis',
           CRASH_SCHEMA: schema,
           CRASH_PREFIX: prefix,
+          CRASH_HANG_NODES: crash.killAfter.join(','),
+          CRASH_HANG_AFTER: String(NODES),
         },
         onSpawn: (spawned) => cleanups.push(() => killChild(spawned)),
       });
@@ -104,7 +106,8 @@ function defineCrashTest(queue: QueueFactory, crash: CrashCase): void {
         })),
       );
 
-      // Kill the child while some of its executors are mid-node.
+      // Kill the child while some of its executors are mid-node (past its first few nodes, the
+      // child's executors of these nodes never end, so the kill cannot miss them).
       const inFlight = async () => {
         const { rows } = await pool.query<{ open: number; done: number }>(
           `SELECT count(*) FILTER (WHERE phase = 'start')::int - count(*) FILTER (WHERE phase = 'end')::int AS open,

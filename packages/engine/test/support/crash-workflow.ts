@@ -51,18 +51,37 @@ export async function createEffectsTable(pool: pg.Pool, schema: string): Promise
 }
 
 /**
+ * Makes a worker that is about to be killed keep its executors mid-node: once `afterEnds` of the
+ * `nodeIds` nodes have ended in this process, further ones start and never end, so the kill
+ * lands mid-node however slow the machine is.
+ */
+export interface CrashHang {
+  nodeIds: readonly string[];
+  afterEnds: number;
+}
+
+/**
  * A registry whose `slow` executor records `start`, waits, records `end` and returns a value
  * derived from its input, so a re-run would be visible in the effects table.
  */
-export function crashRegistry(pool: pg.Pool, schema: string): NodeRegistry {
+export function crashRegistry(
+  pool: pg.Pool,
+  schema: string,
+  options: { hang?: CrashHang | undefined } = {},
+): NodeRegistry {
   const record = (executionId: string, nodeId: string, phase: string, attempt: number) =>
     pool.query(
       `INSERT INTO "${schema}".effects (execution_id, node_id, phase, pid, attempt) VALUES ($1, $2, $3, $4, $5)`,
       [executionId, nodeId, phase, process.pid, attempt],
     );
+  const hang = options.hang;
+  let ended = 0;
   return new NodeRegistry().register('slow', async (ctx) => {
     await record(ctx.executionId, ctx.nodeId, 'start', ctx.attempt);
+    const watched = hang?.nodeIds.includes(ctx.nodeId) ?? false;
+    if (watched && hang && ended >= hang.afterEnds) await new Promise(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, CRASH_NODE_MS));
+    if (watched) ended += 1;
     await record(ctx.executionId, ctx.nodeId, 'end', ctx.attempt);
     return successResult({ node: ctx.nodeId, input: ctx.inputData });
   });
