@@ -59,3 +59,25 @@ export function exampleRuns(): Array<{ workflowId: string; initialData: unknown 
     { workflowId: 'conditional-branching', initialData: { amount: 20 } },
   ];
 }
+
+/** A fan-out and join of nodes that take a while: the one to watch live in the run view. */
+export const orderFulfilment: WorkflowDefinition = {
+  id: 'order-fulfilment',
+  name: 'Order fulfilment',
+  description: 'Reserve stock, then charge and pack in parallel, then ship.',
+  nodes: [
+    { id: 'reserve-stock', type: 'sleep', config: { ms: 600 }, outputs: ['charge-card', 'pack'] },
+    { id: 'charge-card', type: 'sleep', config: { ms: 900 }, outputs: ['ship'] },
+    { id: 'pack', type: 'sleep', config: { ms: 1200 }, outputs: ['ship'] },
+    { id: 'ship', type: 'notify' },
+  ],
+};
+
+/** What the server runs once at start, so there is history to look at: the examples and more. */
+export function serverStartRuns(): Array<{ workflowId: string; initialData: unknown }> {
+  return [
+    ...exampleRuns(),
+    { workflowId: 'order-fulfilment', initialData: { orderId: 'A-1001' } },
+    { workflowId: 'user-onboarding', initialData: { email: 'ada@example.com' } },
+  ];
+}
