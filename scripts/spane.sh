@@ -4,13 +4,15 @@
 #   bash scripts/spane.sh test  [vitest args]   # = npm test: installs what the tests need, runs them all
 #   bash scripts/spane.sh demo  [args]          # = npm run demo
 #   bash scripts/spane.sh bench [args]          # = npm run bench
-#   bash scripts/spane.sh setup                 # only the installs (Node, pnpm, deps, redis-server)
+#   bash scripts/spane.sh setup                 # only the installs (Node, pnpm, deps, redis-server, chromium)
 #
 # It makes sure of, in order (each step is skipped when already done, so repeat runs are fast):
 #   1. Node >= 22.18: the `node` on PATH, else node-linux-<arch>@24.21.0 from npm into $TOOLS
 #   2. pnpm exactly as pinned by package.json "packageManager", into $TOOLS
 #   3. `pnpm install --frozen-lockfile` when node_modules is missing or pnpm-lock.yaml changed since
 #   4. (test, setup) redis-server, via apt-get when it is missing and REDIS_URL is unset
+#   5. (test, setup) chromium for the page's browser tests, via apt-get when /usr/bin/chromium is
+#      missing and SPANE_CHROMIUM (another browser binary) is unset
 # TOOLS is $SPANE_TOOLS_DIR, default $HOME/.cache/spane-tools; $TOOLS/bin goes first on PATH.
 # PostgreSQL needs nothing here: the tests, the demo and the bench start the `embedded-postgres`
 # binaries themselves (tools/local-services).
@@ -129,6 +131,30 @@ ensure_redis() {
   command -v redis-server >/dev/null 2>&1 || die "redis-server was installed but is not on PATH"
 }
 
+apt_install_chromium() {
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium
+}
+
+# The browser tests drive Debian's chromium with playwright-core (Playwright's own browser download
+# is not used).
+ensure_chromium() {
+  [ -n "${SPANE_CHROMIUM:-}" ] && return 0
+  [ -x /usr/bin/chromium ] && return 0
+  if ! command -v apt-get >/dev/null 2>&1; then
+    die "chromium not found: install it at /usr/bin/chromium, or set SPANE_CHROMIUM to a Chromium binary"
+  fi
+  if [ "$(id -u)" -ne 0 ] && ! { command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; }; then
+    die "chromium not found: run 'sudo apt-get install chromium', or set SPANE_CHROMIUM"
+  fi
+  say "installing chromium (apt-get)"
+  if [ "$(id -u)" -eq 0 ]; then
+    quietly apt_install_chromium
+  else
+    quietly sudo -n bash -c "$(declare -f apt_install_chromium); apt_install_chromium"
+  fi
+  [ -x /usr/bin/chromium ] || die "chromium was installed but /usr/bin/chromium is missing"
+}
+
 cmd="${1:-}"
 [ $# -gt 0 ] && shift
 
@@ -138,13 +164,17 @@ case "$cmd" in
     ensure_pnpm
     ensure_deps
     ensure_redis
+    ensure_chromium
     exec node scripts/run-tests.ts "$@"
     ;;
   demo)
     ensure_node
     ensure_pnpm
     ensure_deps
-    exec pnpm --filter @spane/demo start "$@"
+    # Node itself, not `pnpm start`: npm forwards SIGINT/SIGTERM to its child, and pnpm would not
+    # pass them on, so Ctrl-C / SIGTERM reach the server and it shuts down (exit 0).
+    cd apps/demo
+    exec node --conditions=@spane/source src/main.ts "$@"
     ;;
   bench)
     ensure_node
@@ -157,6 +187,7 @@ case "$cmd" in
     ensure_pnpm
     ensure_deps
     ensure_redis
+    ensure_chromium
     ;;
   *)
     echo "usage: bash scripts/spane.sh demo|test|bench|setup [args]" >&2

@@ -6,5 +6,7 @@ export default defineProject({
     name: 'demo',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

@@ -8,7 +8,10 @@ import { scenarios } from './scenarios/index.ts';
  * `npm run demo -- --once`: runs each example, prints every node's result, then runs one
  * self-checking scenario per feature, and returns (the caller closes everything).
  */
-export async function runOnce(options: { env: NodeJS.ProcessEnv; closers: Closers }): Promise<void> {
+export async function runOnce(options: {
+  env: NodeJS.ProcessEnv;
+  closers: Closers;
+}): Promise<void> {
   const { engine } = await openDemoEngine(options);
   const ids = await Promise.all(
     exampleRuns().map((run) => engine.enqueueWorkflow(run.workflowId, run.initialData)),

@@ -20,9 +20,20 @@ export async function serveDemo(options: {
   const { closers, listen } = options;
   const webDir = await ensureWebBuild();
   const { engine, store, registry } = await openDemoEngine(options);
-  const api = createDemoApi({ engine, store, registry, nodeTypes: demoNodeTypes, token: listen.token, webDir });
+  const api = createDemoApi({
+    engine,
+    store,
+    registry,
+    nodeTypes: demoNodeTypes,
+    token: listen.token,
+    webDir,
+  });
   closers.add('API', async () => api.close());
-  const server = await startHttpServer({ fetch: api.app.fetch, host: listen.host, port: listen.port });
+  const server = await startHttpServer({
+    fetch: api.app.fetch,
+    host: listen.host,
+    port: listen.port,
+  });
   closers.add('HTTP server', () => server.close());
   const ids = await Promise.all(
     serverStartRuns().map((run) => engine.enqueueWorkflow(run.workflowId, run.initialData)),

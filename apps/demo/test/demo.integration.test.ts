@@ -44,13 +44,13 @@ function demoEnv(vars: {
   return env;
 }
 
-/** Runs the demo as `npm run demo` does; `onStdout` sees the output as it comes. */
+/** Runs the demo as `npm run demo -- --once` does; `onStdout` sees the output as it comes. */
 function runDemo(
   env: NodeJS.ProcessEnv,
   onStdout?: (soFar: string, child: ChildProcess) => void,
 ): Promise<DemoRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@spane/source', 'src/main.ts'], {
+    const child = spawn(process.execPath, ['--conditions=@spane/source', 'src/main.ts', '--once'], {
       cwd: appDir,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -25,7 +25,10 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /** What the editor shows about the example node types: a line each, and their config schemas. */
 export const demoNodeTypes: Readonly<Record<string, NodeTypeDescription>> = {
-  http: { description: 'GET a URL and return its JSON.', configSchema: CommonNodeSchemas.httpRequest },
+  http: {
+    description: 'GET a URL and return its JSON.',
+    configSchema: CommonNodeSchemas.httpRequest,
+  },
   transform: { description: 'Adds processedAt and by to its input.' },
   validate: { description: 'Counts the rows of its input.' },
   load: { description: 'Reports which inputs it loaded.' },
@@ -33,7 +36,7 @@ export const demoNodeTypes: Readonly<Record<string, NodeTypeDescription>> = {
   review: { description: 'Marks its input with the lane it took.' },
   notify: { description: 'Pretends to notify someone about its input.' },
   sleep: {
-    description: 'Works for `ms` milliseconds, then passes its input on.',
+    description: 'Works for ms milliseconds (its config), then passes its input on.',
     configSchema: SleepConfig,
   },
 };

@@ -42,7 +42,10 @@ export const ReplayBody = v.strictObject({
   fromNodeId: v.optional(id),
 });
 
-const isoTime = v.pipe(v.string(), v.isoTimestamp('must be an ISO 8601 date-time with a time zone'));
+const isoTime = v.pipe(
+  v.string(),
+  v.isoTimestamp('must be an ISO 8601 date-time with a time zone'),
+);
 const wholeNumber = (min: number, max: number) =>
   v.pipe(
     v.string(),

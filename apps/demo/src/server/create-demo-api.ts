@@ -72,7 +72,10 @@ export function createDemoApi(options: DemoApiOptions): DemoApi {
     return c.json({ error: { code: 'INTERNAL', message: 'Internal server error' } }, 500);
   });
   app.notFound((c) =>
-    c.json({ error: { code: 'NOT_FOUND', message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
+    c.json(
+      { error: { code: 'NOT_FOUND', message: `No route for ${c.req.method} ${c.req.path}` } },
+      404,
+    ),
   );
 
   app.use(
@@ -90,7 +93,8 @@ export function createDemoApi(options: DemoApiOptions): DemoApi {
   );
   if (options.token) {
     const guard = bearerAuth(options.token);
-    const apiGuard: MiddlewareHandler = (c, next) => (isOpenPath(c.req.path) ? next() : guard(c, next));
+    const apiGuard: MiddlewareHandler = (c, next) =>
+      isOpenPath(c.req.path) ? next() : guard(c, next);
     app.use('/api/*', apiGuard);
     app.use('/circuit-breakers', guard);
     app.use('/circuit-breakers/*', guard);

@@ -29,7 +29,8 @@ export function addExecutionRoutes(routes: RouteCatalog, deps: ApiDeps): void {
     {
       method: 'get',
       path: '/api/executions',
-      summary: 'Executions, newest first: filter by workflowId, status, startedAfter/Before; page with cursor',
+      summary:
+        'Executions, newest first: filter by workflowId, status, startedAfter/Before; page with cursor',
       tag: 'executions',
       auth: 'bearer',
       query: ListExecutionsQuery,
@@ -52,7 +53,8 @@ export function addExecutionRoutes(routes: RouteCatalog, deps: ApiDeps): void {
     {
       method: 'get',
       path: '/api/executions/:id',
-      summary: "An execution with each node's status, attempts, duration, result and child executions",
+      summary:
+        "An execution with each node's status, attempts, duration, result and child executions",
       tag: 'executions',
       auth: 'bearer',
       query: NoQuery,
@@ -66,7 +68,8 @@ export function addExecutionRoutes(routes: RouteCatalog, deps: ApiDeps): void {
         store.getTrace(id),
         store.listExecutions({ parentExecutionId: id, limit: 1000 }),
       ]);
-      if (!stored) throw notFound('Workflow', `${execution.workflowId}@${execution.workflowVersion}`);
+      if (!stored)
+        throw notFound('Workflow', `${execution.workflowId}@${execution.workflowVersion}`);
       return c.json(
         buildExecutionView({
           execution,
@@ -117,7 +120,8 @@ export function addExecutionRoutes(routes: RouteCatalog, deps: ApiDeps): void {
     {
       method: 'post',
       path: '/api/executions/:id/replay',
-      summary: 'Replay an execution in a new one, optionally from one node (reusing every other result)',
+      summary:
+        'Replay an execution in a new one, optionally from one node (reusing every other result)',
       tag: 'executions',
       auth: 'bearer',
       body: ReplayBody,

@@ -24,8 +24,14 @@ export interface NodeTypeDescription {
 }
 
 const BUILT_INS: Record<string, NodeTypeDescription> = {
-  delay: { description: 'Waits, then passes its input on (a durable delayed job).', configSchema: DelayConfigSchema },
-  'sub-workflow': { description: 'Runs another workflow as a child execution.', configSchema: SubWorkflowConfigSchema },
+  delay: {
+    description: 'Waits, then passes its input on (a durable delayed job).',
+    configSchema: DelayConfigSchema,
+  },
+  'sub-workflow': {
+    description: 'Runs another workflow as a child execution.',
+    configSchema: SubWorkflowConfigSchema,
+  },
   map: { description: 'Runs a workflow once per item of an array.', configSchema: MapConfigSchema },
 };
 

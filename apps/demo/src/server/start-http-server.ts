@@ -18,7 +18,11 @@ export function startHttpServer(options: {
   port: number;
 }): Promise<RunningHttpServer> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: options.fetch, hostname: options.host, port: options.port }) as Server;
+    const server = serve({
+      fetch: options.fetch,
+      hostname: options.host,
+      port: options.port,
+    }) as Server;
     const onError = (error: Error) => reject(error);
     server.once('error', onError);
     server.once('listening', () => {

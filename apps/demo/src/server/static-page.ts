@@ -17,7 +17,10 @@ export function serveStaticPage(app: Hono, webDir: string): void {
     if (API_PREFIXES.some((prefix) => c.req.path.startsWith(prefix))) return next();
     const html = await fs.promises.readFile(indexFile, 'utf8').catch(() => undefined);
     if (html === undefined) {
-      return c.text('The page is not built: run `pnpm build` (npm run demo builds it when missing).', 503);
+      return c.text(
+        'The page is not built: run `pnpm build` (npm run demo builds it when missing).',
+        503,
+      );
     }
     return c.html(html);
   });

@@ -64,7 +64,12 @@ export async function parseJsonBody<TSchema extends v.GenericSchema>(
 export function pathParam(c: Context, name: string): string {
   const value = c.req.param(name);
   if (!value) {
-    throw new ApiError({ status: 400, code: 'VALIDATION_ERROR', message: `Missing ${name}`, path: name });
+    throw new ApiError({
+      status: 400,
+      code: 'VALIDATION_ERROR',
+      message: `Missing ${name}`,
+      path: name,
+    });
   }
   return value;
 }

@@ -19,7 +19,12 @@ function TokenPrompt(props: { onDone: () => void }) {
       }}
     >
       <span>This server needs its API token (SPANE_API_TOKEN):</span>
-      <input type="password" data-testid="token" value={value} onChange={(event) => setValue(event.target.value)} />
+      <input
+        type="password"
+        data-testid="token"
+        value={value}
+        onChange={(event) => setValue(event.target.value)}
+      />
       <button type="submit" className="button primary">
         Use token
       </button>
@@ -30,11 +35,16 @@ function TokenPrompt(props: { onDone: () => void }) {
 function Page(props: { path: string; search: URLSearchParams }) {
   const { path, search } = props;
   const execution = /^\/executions\/([^/]+)$/.exec(path);
-  if (execution?.[1]) return <RunView key={execution[1]} executionId={decodeURIComponent(execution[1])} />;
+  if (execution?.[1])
+    return <RunView key={execution[1]} executionId={decodeURIComponent(execution[1])} />;
   const workflow = /^\/workflows\/([^/]+)$/.exec(path);
-  if (workflow?.[1]) return <WorkflowPage workflowId={decodeURIComponent(workflow[1])} version={search.get('version')} />;
+  if (workflow?.[1])
+    return (
+      <WorkflowPage workflowId={decodeURIComponent(workflow[1])} version={search.get('version')} />
+    );
   if (path === '/executions') return <ExecutionsPage />;
-  if (path === '/editor') return <EditorPage key={search.get('from') ?? ''} from={search.get('from')} />;
+  if (path === '/editor')
+    return <EditorPage key={search.get('from') ?? ''} from={search.get('from')} />;
   return <WorkflowsPage />;
 }
 
@@ -47,7 +57,11 @@ export function App() {
     window.addEventListener('spane:unauthorized', onUnauthorized);
     return () => window.removeEventListener('spane:unauthorized', onUnauthorized);
   }, []);
-  const section = path.startsWith('/executions') ? 'executions' : path.startsWith('/editor') ? 'editor' : 'workflows';
+  const section = path.startsWith('/executions')
+    ? 'executions'
+    : path.startsWith('/editor')
+      ? 'editor'
+      : 'workflows';
   return (
     <div className="app">
       <header className="top">

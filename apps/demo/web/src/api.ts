@@ -32,7 +32,10 @@ function headers(json: boolean): Record<string, string> {
 }
 
 /** Calls the API; resolves with the JSON answer, or rejects with an {@link ApiCallError}. */
-export async function api<T>(path: string, options: { method?: string; body?: unknown } = {}): Promise<T> {
+export async function api<T>(
+  path: string,
+  options: { method?: string; body?: unknown } = {},
+): Promise<T> {
   const response = await fetch(path, {
     method: options.method ?? 'GET',
     headers: headers(options.body !== undefined),
@@ -43,7 +46,11 @@ export async function api<T>(path: string, options: { method?: string; body?: un
   if (!response.ok) {
     const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
     if (response.status === 401) window.dispatchEvent(new Event('spane:unauthorized'));
-    throw new ApiCallError(response.status, error?.code ?? 'HTTP', error?.message ?? response.statusText);
+    throw new ApiCallError(
+      response.status,
+      error?.code ?? 'HTTP',
+      error?.message ?? response.statusText,
+    );
   }
   return json as T;
 }
@@ -57,8 +64,15 @@ export async function followEvents(
   onEvent: (data: string) => void,
   signal: AbortSignal,
 ): Promise<boolean> {
-  const response = await fetch(path, { headers: { ...headers(false), accept: 'text/event-stream' }, signal });
-  if (!response.ok || !response.body || !response.headers.get('content-type')?.includes('text/event-stream')) {
+  const response = await fetch(path, {
+    headers: { ...headers(false), accept: 'text/event-stream' },
+    signal,
+  });
+  if (
+    !response.ok ||
+    !response.body ||
+    !response.headers.get('content-type')?.includes('text/event-stream')
+  ) {
     await response.body?.cancel().catch(() => undefined);
     return false;
   }

@@ -5,7 +5,9 @@ const COLUMN = 240;
 const ROW = 110;
 
 /** Edges of a definition, whichever side declares them, without duplicates. */
-export function edgesOf(nodes: readonly NodeDefinition[]): Array<{ source: string; target: string }> {
+export function edgesOf(
+  nodes: readonly NodeDefinition[],
+): Array<{ source: string; target: string }> {
   const seen = new Set<string>();
   const edges: Array<{ source: string; target: string }> = [];
   const add = (source: string, target: string) => {
@@ -35,7 +37,8 @@ export function layoutDag<T extends Record<string, unknown>>(
     if (known !== undefined) return known;
     if (trail.has(id)) return 0;
     trail.add(id);
-    const value = Math.max(-1, ...(parents.get(id) ?? []).map((parent) => depthOf(parent, trail))) + 1;
+    const value =
+      Math.max(-1, ...(parents.get(id) ?? []).map((parent) => depthOf(parent, trail))) + 1;
     trail.delete(id);
     depth.set(id, value);
     return value;
@@ -49,7 +52,9 @@ export function layoutDag<T extends Record<string, unknown>>(
   const position = new Map<string, { x: number; y: number }>();
   for (const [d, ids] of columns) {
     const offset = ((tallest - ids.length) * ROW) / 2;
-    ids.forEach((id, row) => position.set(id, { x: d * COLUMN, y: offset + row * ROW }));
+    for (const [row, id] of ids.entries()) {
+      position.set(id, { x: d * COLUMN, y: offset + row * ROW });
+    }
   }
   return {
     nodes: nodes.map((node) => ({

@@ -6,9 +6,12 @@ export function navigate(to: string): void {
   window.dispatchEvent(new PopStateEvent('popstate'));
 }
 
+function read(): { path: string; search: URLSearchParams } {
+  return { path: window.location.pathname, search: new URLSearchParams(window.location.search) };
+}
+
 /** The current location (path and search), re-rendered on navigation. */
 export function useLocation(): { path: string; search: URLSearchParams } {
-  const read = () => ({ path: window.location.pathname, search: new URLSearchParams(window.location.search) });
   const [location, setLocation] = useState(read);
   useEffect(() => {
     const update = () => setLocation(read());
@@ -19,7 +22,12 @@ export function useLocation(): { path: string; search: URLSearchParams } {
 }
 
 /** An in-page link (a real `<a href>`, so it can be opened in a new tab or shared). */
-export function Link(props: { to: string; children: ReactNode; className?: string; testId?: string }) {
+export function Link(props: {
+  to: string;
+  children: ReactNode;
+  className?: string;
+  testId?: string;
+}) {
   const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();

@@ -1,7 +1,20 @@
 /** The API's shapes, as the page uses them. */
 
-export type NodeStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped' | 'paused' | 'held';
-export type ExecutionStatus = 'pending' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
+export type NodeStatus =
+  | 'pending'
+  | 'running'
+  | 'completed'
+  | 'failed'
+  | 'skipped'
+  | 'paused'
+  | 'held';
+export type ExecutionStatus =
+  | 'pending'
+  | 'running'
+  | 'paused'
+  | 'completed'
+  | 'failed'
+  | 'cancelled';
 
 export interface NodeDefinition {
   id: string;

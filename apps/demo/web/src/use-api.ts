@@ -17,7 +17,10 @@ export function useApi<T>(path: string | null, reloadKey: unknown = 0) {
         setData(value);
         setError(undefined);
       })
-      .catch((failure: unknown) => live && setError(failure instanceof Error ? failure.message : String(failure)));
+      .catch(
+        (failure: unknown) =>
+          live && setError(failure instanceof Error ? failure.message : String(failure)),
+      );
     return () => {
       live = false;
     };

@@ -59,14 +59,20 @@ export function ConfigForm(props: {
         const testId = `config-${key}`;
         const current = props.value[key];
         return (
-          <label className="field" key={key}>
+          <div className="field" key={key}>
             <span>
               {key}
               {required && <b className="required"> *</b>}
-              {schema.default !== undefined && <span className="muted"> (default {JSON.stringify(schema.default)})</span>}
+              {schema.default !== undefined && (
+                <span className="muted"> (default {JSON.stringify(schema.default)})</span>
+              )}
             </span>
             {kind === 'enum' ? (
-              <select data-testid={testId} value={current === undefined ? '' : String(current)} onChange={(event) => set(key, event.target.value || undefined)}>
+              <select
+                data-testid={testId}
+                value={current === undefined ? '' : String(current)}
+                onChange={(event) => set(key, event.target.value || undefined)}
+              >
                 <option value="">—</option>
                 {schema.enum?.map((option) => (
                   <option key={String(option)} value={String(option)}>
@@ -75,20 +81,31 @@ export function ConfigForm(props: {
                 ))}
               </select>
             ) : kind === 'boolean' ? (
-              <input type="checkbox" data-testid={testId} checked={current === true} onChange={(event) => set(key, event.target.checked)} />
+              <input
+                type="checkbox"
+                data-testid={testId}
+                checked={current === true}
+                onChange={(event) => set(key, event.target.checked)}
+              />
             ) : kind === 'number' || kind === 'integer' ? (
               <input
                 type="number"
                 data-testid={testId}
                 value={typeof current === 'number' ? current : ''}
-                onChange={(event) => set(key, event.target.value === '' ? undefined : Number(event.target.value))}
+                onChange={(event) =>
+                  set(key, event.target.value === '' ? undefined : Number(event.target.value))
+                }
               />
             ) : kind === 'string' ? (
-              <input data-testid={testId} value={typeof current === 'string' ? current : ''} onChange={(event) => set(key, event.target.value)} />
+              <input
+                data-testid={testId}
+                value={typeof current === 'string' ? current : ''}
+                onChange={(event) => set(key, event.target.value)}
+              />
             ) : (
               <JsonField testId={testId} value={current} onChange={(next) => set(key, next)} />
             )}
-          </label>
+          </div>
         );
       })}
     </div>

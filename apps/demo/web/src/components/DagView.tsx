@@ -15,16 +15,30 @@ export function DagView(props: {
   compact?: boolean | undefined;
 }) {
   const { nodes: definitions, states } = props;
-  const shape = definitions.map((node) => `${node.id}:${(node.outputs ?? []).join(',')}:${(node.inputs ?? []).join(',')}`).join('|');
+  const shape = definitions
+    .map((node) => `${node.id}:${(node.outputs ?? []).join(',')}:${(node.inputs ?? []).join(',')}`)
+    .join('|');
   // biome-ignore lint/correctness/useExhaustiveDependencies: the layout depends on the graph's shape only
-  const layout = useMemo(() => layoutDag<SpaneNodeData>(definitions, (node) => ({ label: node.name ?? node.id, type: node.type })), [shape]);
+  const layout = useMemo(
+    () =>
+      layoutDag<SpaneNodeData>(definitions, (node) => ({
+        label: node.name ?? node.id,
+        type: node.type,
+      })),
+    [shape],
+  );
   const byId = new Map((states ?? []).map((state) => [state.id, state]));
   const nodes: SpaneFlowNode[] = layout.nodes.map((node) => {
     const state = byId.get(node.id);
     return {
       ...(node as SpaneFlowNode),
       selected: props.selected === node.id,
-      data: { ...node.data, status: state?.status, attempts: state?.attempts, durationMs: state?.durationMs },
+      data: {
+        ...node.data,
+        status: state?.status,
+        attempts: state?.attempts,
+        durationMs: state?.durationMs,
+      },
     };
   });
   const edges = layout.edges.map((edge) => {
@@ -33,7 +47,12 @@ export function DagView(props: {
     return {
       ...edge,
       animated: target === 'running' || target === 'held',
-      className: source === 'completed' && target !== 'skipped' && target !== 'pending' ? 'edge-done' : target === 'skipped' ? 'edge-skipped' : '',
+      className:
+        source === 'completed' && target !== 'skipped' && target !== 'pending'
+          ? 'edge-done'
+          : target === 'skipped'
+            ? 'edge-skipped'
+            : '',
     };
   });
   return (

@@ -34,7 +34,9 @@ function toDefinition(
     nodes: nodes.map((node) => ({
       id: node.id,
       type: node.data.type,
-      ...(configs[node.id] && Object.keys(configs[node.id] ?? {}).length > 0 ? { config: configs[node.id] } : {}),
+      ...(configs[node.id] && Object.keys(configs[node.id] ?? {}).length > 0
+        ? { config: configs[node.id] }
+        : {}),
       outputs: edges.filter((edge) => edge.source === node.id).map((edge) => edge.target),
     })),
   };
@@ -57,10 +59,15 @@ function Editor(props: { from: string | null }) {
     if (!props.from) return;
     api<WorkflowDetail>(`/api/workflows/${encodeURIComponent(props.from)}`)
       .then((detail) => {
-        const layout = layoutDag(detail.definition.nodes, (node: NodeDefinition) => ({ label: node.id, type: node.type }));
+        const layout = layoutDag(detail.definition.nodes, (node: NodeDefinition) => ({
+          label: node.id,
+          type: node.type,
+        }));
         setNodes(layout.nodes as SpaneFlowNode[]);
         setEdges(layout.edges);
-        setConfigs(Object.fromEntries(detail.definition.nodes.map((node) => [node.id, node.config ?? {}])));
+        setConfigs(
+          Object.fromEntries(detail.definition.nodes.map((node) => [node.id, node.config ?? {}])),
+        );
         setMeta({ id: detail.workflowId, name: detail.definition.name ?? '' });
         setSaved(detail.version);
       })
@@ -72,7 +79,10 @@ function Editor(props: { from: string | null }) {
     let id = type;
     while (taken.has(id)) id = `${type}-${++counter.current}`;
     const at = position ?? { x: 80 + nodes.length * 60, y: 80 + (nodes.length % 3) * 90 };
-    setNodes((current) => [...current, { id, type: 'spane', position: at, data: { label: id, type } }]);
+    setNodes((current) => [
+      ...current,
+      { id, type: 'spane', position: at, data: { label: id, type } },
+    ]);
     setSelected(id);
   }
 
@@ -85,7 +95,11 @@ function Editor(props: { from: string | null }) {
 
   function renameSelected(next: string) {
     if (!selected || !next || nodes.some((node) => node.id === next)) return;
-    setNodes((current) => current.map((node) => (node.id === selected ? { ...node, id: next, data: { ...node.data, label: next } } : node)));
+    setNodes((current) =>
+      current.map((node) =>
+        node.id === selected ? { ...node, id: next, data: { ...node.data, label: next } } : node,
+      ),
+    );
     setEdges((current) =>
       current.map((edge) => ({
         ...edge,
@@ -104,12 +118,18 @@ function Editor(props: { from: string | null }) {
   async function save(): Promise<boolean> {
     setMessage(undefined);
     try {
-      const result = await api<{ version: number }>('/api/workflows', { method: 'POST', body: toDefinition(meta, nodes, edges, configs) });
+      const result = await api<{ version: number }>('/api/workflows', {
+        method: 'POST',
+        body: toDefinition(meta, nodes, edges, configs),
+      });
       setSaved(result.version);
       setMessage({ kind: 'ok', text: `Saved ${meta.id} as version ${result.version}` });
       return true;
     } catch (failure) {
-      setMessage({ kind: 'error', text: failure instanceof Error ? failure.message : String(failure) });
+      setMessage({
+        kind: 'error',
+        text: failure instanceof Error ? failure.message : String(failure),
+      });
       return false;
     }
   }
@@ -124,13 +144,19 @@ function Editor(props: { from: string | null }) {
     }
     if (!(await save())) return;
     try {
-      const { executionId } = await api<{ executionId: string }>(`/api/workflows/${encodeURIComponent(meta.id)}/execute`, {
-        method: 'POST',
-        body: { initialData },
-      });
+      const { executionId } = await api<{ executionId: string }>(
+        `/api/workflows/${encodeURIComponent(meta.id)}/execute`,
+        {
+          method: 'POST',
+          body: { initialData },
+        },
+      );
       navigate(`/executions/${executionId}`);
     } catch (failure) {
-      setMessage({ kind: 'error', text: failure instanceof Error ? failure.message : String(failure) });
+      setMessage({
+        kind: 'error',
+        text: failure instanceof Error ? failure.message : String(failure),
+      });
     }
   }
 
@@ -160,14 +186,24 @@ function Editor(props: { from: string | null }) {
           </button>
         ))}
       </aside>
-      <div className="panel canvas" data-testid="canvas" onDrop={onDrop} onDragOver={(event) => event.preventDefault()}>
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: the canvas is the palette's drop target */}
+      <div
+        className="panel canvas"
+        data-testid="canvas"
+        onDrop={onDrop}
+        onDragOver={(event) => event.preventDefault()}
+      >
         <ReactFlow
           nodes={nodes}
           edges={edges}
           nodeTypes={nodeTypes}
           onNodesChange={onNodesChange}
           onEdgesChange={onEdgesChange}
-          onConnect={(connection: Connection) => setEdges((current) => addEdge({ ...connection, id: `${connection.source}->${connection.target}` }, current))}
+          onConnect={(connection: Connection) =>
+            setEdges((current) =>
+              addEdge({ ...connection, id: `${connection.source}->${connection.target}` }, current),
+            )
+          }
           onNodeClick={(_event, node) => setSelected(node.id)}
           onPaneClick={() => setSelected(undefined)}
           deleteKeyCode={['Backspace', 'Delete']}
@@ -176,17 +212,29 @@ function Editor(props: { from: string | null }) {
           <Background gap={20} size={1} />
           <Controls />
         </ReactFlow>
-        {nodes.length === 0 && <div className="canvas-hint">Drag node types here, then connect them from the right handle to the left one.</div>}
+        {nodes.length === 0 && (
+          <div className="canvas-hint">
+            Drag node types here, then connect them from the right handle to the left one.
+          </div>
+        )}
       </div>
       <aside className="panel side">
         <h3>Workflow</h3>
         <label className="field">
           id
-          <input data-testid="workflow-id" value={meta.id} onChange={(event) => setMeta({ ...meta, id: event.target.value.trim() })} />
+          <input
+            data-testid="workflow-id"
+            value={meta.id}
+            onChange={(event) => setMeta({ ...meta, id: event.target.value.trim() })}
+          />
         </label>
         <label className="field">
           name
-          <input data-testid="workflow-name" value={meta.name} onChange={(event) => setMeta({ ...meta, name: event.target.value })} />
+          <input
+            data-testid="workflow-name"
+            value={meta.name}
+            onChange={(event) => setMeta({ ...meta, name: event.target.value })}
+          />
         </label>
         <div className="actions">
           <button type="button" className="button" data-testid="save" onClick={() => void save()}>
@@ -195,9 +243,19 @@ function Editor(props: { from: string | null }) {
         </div>
         <label className="field">
           Run with input (JSON)
-          <textarea data-testid="editor-input" rows={3} value={input} onChange={(event) => setInput(event.target.value)} />
+          <textarea
+            data-testid="editor-input"
+            rows={3}
+            value={input}
+            onChange={(event) => setInput(event.target.value)}
+          />
         </label>
-        <button type="button" className="button primary" data-testid="save-and-run" onClick={() => void run()}>
+        <button
+          type="button"
+          className="button primary"
+          data-testid="save-and-run"
+          onClick={() => void run()}
+        >
           Save and run ▶
         </button>
         {message && (
@@ -212,14 +270,21 @@ function Editor(props: { from: string | null }) {
             </h3>
             <label className="field">
               id
-              <input data-testid="node-id" defaultValue={selectedNode.id} key={selectedNode.id} onBlur={(event) => renameSelected(event.target.value.trim())} />
+              <input
+                data-testid="node-id"
+                defaultValue={selectedNode.id}
+                key={selectedNode.id}
+                onBlur={(event) => renameSelected(event.target.value.trim())}
+              />
             </label>
             {selectedType && (
               <ConfigForm
                 key={selectedNode.id}
                 schema={selectedType.configSchema}
                 value={configs[selectedNode.id] ?? {}}
-                onChange={(value) => setConfigs((current) => ({ ...current, [selectedNode.id]: value }))}
+                onChange={(value) =>
+                  setConfigs((current) => ({ ...current, [selectedNode.id]: value }))
+                }
               />
             )}
           </div>

@@ -3,7 +3,14 @@ import { Link } from '../router.tsx';
 import type { ExecutionStatus, ExecutionSummary } from '../types.ts';
 import { ago, useApi } from '../use-api.ts';
 
-const STATUSES: ExecutionStatus[] = ['pending', 'running', 'paused', 'completed', 'failed', 'cancelled'];
+const STATUSES: ExecutionStatus[] = [
+  'pending',
+  'running',
+  'paused',
+  'completed',
+  'failed',
+  'cancelled',
+];
 const PAGE = 15;
 
 /** A page of executions with filters; "Older" follows the cursor. */
@@ -18,7 +25,9 @@ export function ExecutionTable(props: { workflowId?: string | undefined }) {
   if (since) params.set('startedAfter', new Date(since).toISOString());
   const cursor = cursors.at(-1);
   if (cursor) params.set('cursor', cursor);
-  const { data, error } = useApi<{ items: ExecutionSummary[]; nextCursor: string | null }>(`/api/executions?${params}`);
+  const { data, error } = useApi<{ items: ExecutionSummary[]; nextCursor: string | null }>(
+    `/api/executions?${params}`,
+  );
   const reset = () => setCursors([]);
   return (
     <div className="panel">
@@ -101,7 +110,12 @@ export function ExecutionTable(props: { workflowId?: string | undefined }) {
         </tbody>
       </table>
       <div className="pager">
-        <button type="button" className="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
+        <button
+          type="button"
+          className="button"
+          disabled={cursors.length === 0}
+          onClick={() => setCursors(cursors.slice(0, -1))}
+        >
           ← Newer
         </button>
         <span className="muted">page {cursors.length + 1}</span>

@@ -72,8 +72,10 @@ function NodePanel(props: {
       ) : (
         <ul className="logs">
           {props.logs.map((entry, index) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: log lines have no id and never reorder
             <li key={`${entry.timestamp}-${index}`} className={`log-${entry.level}`}>
-              <span className="muted">{new Date(entry.timestamp).toLocaleTimeString()}</span> {entry.message}
+              <span className="muted">{new Date(entry.timestamp).toLocaleTimeString()}</span>{' '}
+              {entry.message}
             </li>
           ))}
         </ul>
@@ -85,10 +87,13 @@ function NodePanel(props: {
           data-testid="replay-from-node"
           onClick={() =>
             props.onAction(async () => {
-              const { executionId } = await api<{ executionId: string }>(`/api/executions/${props.executionId}/replay`, {
-                method: 'POST',
-                body: { fromNodeId: node.id },
-              });
+              const { executionId } = await api<{ executionId: string }>(
+                `/api/executions/${props.executionId}/replay`,
+                {
+                  method: 'POST',
+                  body: { fromNodeId: node.id },
+                },
+              );
               navigate(`/executions/${executionId}`);
             })
           }
@@ -100,7 +105,13 @@ function NodePanel(props: {
             type="button"
             className="button primary"
             data-testid="retry-dlq"
-            onClick={() => props.onAction(() => api(`/api/dlq/${encodeURIComponent(props.dlq?.id ?? '')}/retry`, { method: 'POST' }))}
+            onClick={() =>
+              props.onAction(() =>
+                api(`/api/dlq/${encodeURIComponent(props.dlq?.id ?? '')}/retry`, {
+                  method: 'POST',
+                }),
+              )
+            }
           >
             Retry from the DLQ
           </button>
@@ -117,8 +128,14 @@ export function RunView(props: { executionId: string }) {
   const [selected, setSelected] = useState<string>();
   const [actionError, setActionError] = useState<string>();
   const status = view?.status;
-  const { data: logs } = useApi<{ items: LogEntry[] }>(`/api/executions/${executionId}/logs`, `${status}:${view?.resolvedCount}`);
-  const { data: dlq } = useApi<{ items: DlqItem[] }>(status === 'failed' ? '/api/dlq?limit=1000' : null, status);
+  const { data: logs } = useApi<{ items: LogEntry[] }>(
+    `/api/executions/${executionId}/logs`,
+    `${status}:${view?.resolvedCount}`,
+  );
+  const { data: dlq } = useApi<{ items: DlqItem[] }>(
+    status === 'failed' ? '/api/dlq?limit=1000' : null,
+    status,
+  );
 
   useEffect(() => {
     if (view && selected === undefined) {
@@ -131,32 +148,54 @@ export function RunView(props: { executionId: string }) {
     setActionError(undefined);
     action()
       .then(() => refresh())
-      .catch((failure: unknown) => setActionError(failure instanceof Error ? failure.message : String(failure)));
+      .catch((failure: unknown) =>
+        setActionError(failure instanceof Error ? failure.message : String(failure)),
+      );
   }
-  const control = (what: 'pause' | 'resume' | 'cancel') => act(() => api(`/api/executions/${executionId}/${what}`, { method: 'POST' }));
+  const control = (what: 'pause' | 'resume' | 'cancel') =>
+    act(() => api(`/api/executions/${executionId}/${what}`, { method: 'POST' }));
 
   if (error && !view) return <p className="error">{error}</p>;
   if (!view) return <p className="muted">Loading…</p>;
   const node = view.nodes.find((candidate) => candidate.id === selected);
-  const done = view.nodes.filter((candidate) => ['completed', 'skipped', 'failed'].includes(candidate.status)).length;
+  const done = view.nodes.filter((candidate) =>
+    ['completed', 'skipped', 'failed'].includes(candidate.status),
+  ).length;
   return (
     <section data-testid="run-view" data-execution-status={view.status}>
       <div className="page-head">
         <div>
           <div className="crumbs">
-            <Link to={`/workflows/${encodeURIComponent(view.workflowId)}`}>{view.workflow.name ?? view.workflowId}</Link>
+            <Link to={`/workflows/${encodeURIComponent(view.workflowId)}`}>
+              {view.workflow.name ?? view.workflowId}
+            </Link>
             <span className="muted"> / v{view.workflowVersion} / </span>
             <code>{view.executionId}</code>
           </div>
           <h1>
-            Execution <span className={`badge badge-${view.status} big`} data-testid="execution-status">{view.status}</span>
+            Execution{' '}
+            <span className={`badge badge-${view.status} big`} data-testid="execution-status">
+              {view.status}
+            </span>
           </h1>
         </div>
         <div className="actions">
-          <button type="button" className="button" data-testid="pause" disabled={view.status !== 'running'} onClick={() => control('pause')}>
+          <button
+            type="button"
+            className="button"
+            data-testid="pause"
+            disabled={view.status !== 'running'}
+            onClick={() => control('pause')}
+          >
             ❚❚ Pause
           </button>
-          <button type="button" className="button" data-testid="resume" disabled={view.status !== 'paused'} onClick={() => control('resume')}>
+          <button
+            type="button"
+            className="button"
+            data-testid="resume"
+            disabled={view.status !== 'paused'}
+            onClick={() => control('resume')}
+          >
             ▶ Resume
           </button>
           <button
@@ -176,20 +215,40 @@ export function RunView(props: { executionId: string }) {
         </span>
         <span className="muted">started {ago(view.startedAt)}</span>
         {view.completedAt && (
-          <span className="muted">took {formatDuration(new Date(view.completedAt).getTime() - new Date(view.startedAt).getTime())}</span>
+          <span className="muted">
+            took{' '}
+            {formatDuration(
+              new Date(view.completedAt).getTime() - new Date(view.startedAt).getTime(),
+            )}
+          </span>
         )}
         {view.parentExecutionId && (
           <Link to={`/executions/${view.parentExecutionId}`} testId="parent-execution">
             ↰ parent execution
           </Link>
         )}
-        {typeof view.metadata.replayOf === 'string' && <Link to={`/executions/${view.metadata.replayOf}`}>↺ replay of {view.metadata.replayOf.slice(0, 8)}</Link>}
+        {typeof view.metadata.replayOf === 'string' && (
+          <Link to={`/executions/${view.metadata.replayOf}`}>
+            ↺ replay of {view.metadata.replayOf.slice(0, 8)}
+          </Link>
+        )}
       </div>
       {view.error && <p className="error">{view.error}</p>}
-      {actionError && <p className="error" data-testid="action-error">{actionError}</p>}
+      {actionError && (
+        <p className="error" data-testid="action-error">
+          {actionError}
+        </p>
+      )}
       <div className="split">
         <div className="panel grow">
-          <DagView key={`${view.workflowId}@${view.workflowVersion}`} nodes={view.workflow.nodes} states={view.nodes} selected={selected} onSelect={setSelected} height={460} />
+          <DagView
+            key={`${view.workflowId}@${view.workflowVersion}`}
+            nodes={view.workflow.nodes}
+            states={view.nodes}
+            selected={selected}
+            onSelect={setSelected}
+            height={460}
+          />
           <div className="legend">
             {['pending', 'running', 'completed', 'failed', 'skipped', 'paused', 'held'].map((s) => (
               <span key={s}>
@@ -204,7 +263,9 @@ export function RunView(props: { executionId: string }) {
               executionId={executionId}
               node={node}
               logs={(logs?.items ?? []).filter((entry) => entry.nodeId === node.id)}
-              dlq={dlq?.items.find((item) => item.data.executionId === executionId && item.data.nodeId === node.id)}
+              dlq={dlq?.items.find(
+                (item) => item.data.executionId === executionId && item.data.nodeId === node.id,
+              )}
               onAction={act}
             />
           ) : (

@@ -9,7 +9,9 @@ import { ExecutionTable } from './ExecutionsPage.tsx';
 /** One workflow: its DAG, its versions, a run form and its recent executions. */
 export function WorkflowPage(props: { workflowId: string; version: string | null }) {
   const query = props.version ? `?version=${encodeURIComponent(props.version)}` : '';
-  const { data, error } = useApi<WorkflowDetail>(`/api/workflows/${encodeURIComponent(props.workflowId)}${query}`);
+  const { data, error } = useApi<WorkflowDetail>(
+    `/api/workflows/${encodeURIComponent(props.workflowId)}${query}`,
+  );
   const [input, setInput] = useState('{}');
   const [runError, setRunError] = useState<string>();
 
@@ -40,13 +42,22 @@ export function WorkflowPage(props: { workflowId: string; version: string | null
       {data.definition.description && <p className="muted">{data.definition.description}</p>}
       <div className="split">
         <div className="panel grow">
-          <DagView key={`${data.workflowId}@${data.version}`} nodes={data.definition.nodes} height={320} />
+          <DagView
+            key={`${data.workflowId}@${data.version}`}
+            nodes={data.definition.nodes}
+            height={320}
+          />
         </div>
         <aside className="panel side">
           <h3>Run</h3>
           <label className="field">
             Initial data (JSON)
-            <textarea data-testid="run-input" value={input} onChange={(event) => setInput(event.target.value)} rows={5} />
+            <textarea
+              data-testid="run-input"
+              value={input}
+              onChange={(event) => setInput(event.target.value)}
+              rows={5}
+            />
           </label>
           <button type="button" className="button primary" data-testid="run-workflow" onClick={run}>
             Run v{data.latestVersion}
@@ -55,8 +66,15 @@ export function WorkflowPage(props: { workflowId: string; version: string | null
           <h3>Versions</h3>
           <ul className="versions">
             {data.versions.map((version) => (
-              <li key={version.version} className={version.version === data.version ? 'current' : ''}>
-                <Link to={`/workflows/${encodeURIComponent(data.workflowId)}?version=${version.version}`}>v{version.version}</Link>
+              <li
+                key={version.version}
+                className={version.version === data.version ? 'current' : ''}
+              >
+                <Link
+                  to={`/workflows/${encodeURIComponent(data.workflowId)}?version=${version.version}`}
+                >
+                  v{version.version}
+                </Link>
                 <span className="muted"> {ago(version.createdAt)}</span>
               </li>
             ))}

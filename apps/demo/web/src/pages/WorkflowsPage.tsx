@@ -17,20 +17,35 @@ export function WorkflowsPage() {
       {error && <p className="error">{error}</p>}
       <div className="cards">
         {data?.items.map((workflow) => (
-          <article className="card" key={workflow.workflowId} data-workflow-id={workflow.workflowId}>
-            <DagView key={`${workflow.workflowId}@${workflow.version}`} nodes={workflow.definition.nodes} height={150} compact />
+          <article
+            className="card"
+            key={workflow.workflowId}
+            data-workflow-id={workflow.workflowId}
+          >
+            <DagView
+              key={`${workflow.workflowId}@${workflow.version}`}
+              nodes={workflow.definition.nodes}
+              height={150}
+              compact
+            />
             <div className="card-body">
-              <Link to={`/workflows/${encodeURIComponent(workflow.workflowId)}`} className="card-title">
+              <Link
+                to={`/workflows/${encodeURIComponent(workflow.workflowId)}`}
+                className="card-title"
+              >
                 {workflow.name ?? workflow.workflowId}
               </Link>
               <div className="muted">
-                <code>{workflow.workflowId}</code> · v{workflow.version} · {workflow.nodeCount} nodes · {ago(workflow.createdAt)}
+                <code>{workflow.workflowId}</code> · v{workflow.version} · {workflow.nodeCount}{' '}
+                nodes · {ago(workflow.createdAt)}
               </div>
               {workflow.triggers.length > 0 && (
                 <div className="triggers">
                   {workflow.triggers.map((trigger) => (
                     <span className="chip" key={JSON.stringify(trigger)}>
-                      {trigger.type === 'schedule' ? `⏱ ${String(trigger.config.cron)}` : `↯ webhook /${String(trigger.config.path)}`}
+                      {trigger.type === 'schedule'
+                        ? `⏱ ${String(trigger.config.cron)}`
+                        : `↯ webhook /${String(trigger.config.path)}`}
                     </span>
                   ))}
                 </div>
