@@ -42,7 +42,8 @@ export async function openDemoEngine(options: {
     // A fixed prefix: jobs left by an interrupted run are picked up (and finished) by the next one.
     config: { prefix: 'spane-demo' },
   });
-  closers.add('engine', () => engine.close());
+  // Running nodes get up to 10 s to finish; what is left goes back to the queue for the next run.
+  closers.add('engine', () => engine.gracefulShutdown({ timeoutMs: 10_000 }));
   for (const workflow of [
     fetchAndTransform(api.baseUrl),
     dataPipeline(api.baseUrl),

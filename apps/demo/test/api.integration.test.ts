@@ -450,6 +450,13 @@ describe('demo API (no token)', () => {
       expectError(await t.call('GET', '/api/dlq?start=-1'), 400, 'VALIDATION_ERROR', 'start');
     });
 
+    it('reports the shutdown status: running, with the nodes active here', async () => {
+      const answer = await t.call('GET', '/shutdown/status');
+      expect(answer.status).toBe(200);
+      expect(answer.body.state).toBe('running');
+      expect(typeof answer.body.activeNodes).toBe('number');
+    });
+
     it('reports queue stats', async () => {
       const answer = await t.call('GET', '/api/stats');
       expect(answer.status).toBe(200);
@@ -575,6 +582,12 @@ describe('demo API (with SPANE_API_TOKEN)', () => {
     expect((await t.call('GET', '/circuit-breakers')).status).toBe(200);
     const document = await t.call('GET', '/api/openapi.json');
     expect(document.body.paths['/api/workflows'].get.security).toEqual([{ bearer: [] }]);
+  });
+
+  it('keeps the shutdown status open', async () => {
+    const answer = await t.call('GET', '/shutdown/status', { token: '' });
+    expect(answer.status).toBe(200);
+    expect(answer.body.state).toBe('running');
   });
 
   it('never echoes the token in an answer', async () => {

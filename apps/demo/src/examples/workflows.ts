@@ -66,9 +66,9 @@ export const orderFulfilment: WorkflowDefinition = {
   name: 'Order fulfilment',
   description: 'Reserve stock, then charge and pack in parallel, then ship.',
   nodes: [
-    { id: 'reserve-stock', type: 'sleep', config: { ms: 600 }, outputs: ['charge-card', 'pack'] },
-    { id: 'charge-card', type: 'sleep', config: { ms: 900 }, outputs: ['ship'] },
-    { id: 'pack', type: 'sleep', config: { ms: 1200 }, outputs: ['ship'] },
+    { id: 'reserve-stock', type: 'sleep', config: { ms: 800 }, outputs: ['charge-card', 'pack'] },
+    { id: 'charge-card', type: 'sleep', config: { ms: 1000 }, outputs: ['ship'] },
+    { id: 'pack', type: 'sleep', config: { ms: 3000 }, outputs: ['ship'] },
     { id: 'ship', type: 'notify' },
   ],
 };

@@ -9,7 +9,7 @@ import { addExecutionRoutes } from './execution-routes.ts';
 import { NodeActivity } from './node-activity.ts';
 import { describeNodeTypes, type NodeTypeDescription } from './node-type-catalog.ts';
 import { buildOpenApiDocument } from './openapi-document.ts';
-import { addOperationsRoutes } from './operations-routes.ts';
+import { addOperationsRoutes, addShutdownRoute } from './operations-routes.ts';
 import { RouteCatalog } from './route-catalog.ts';
 import { serveStaticPage } from './static-page.ts';
 import { DEFAULT_MAX_BODY_BYTES } from './validate-input.ts';
@@ -109,6 +109,7 @@ export function createDemoApi(options: DemoApiOptions): DemoApi {
   addWorkflowRoutes(routes, deps);
   addExecutionRoutes(routes, deps);
   addOperationsRoutes(routes, deps);
+  addShutdownRoute(routes, deps);
   routes.add(
     {
       method: 'get',

@@ -91,3 +91,17 @@ export function addOperationsRoutes(routes: RouteCatalog, deps: ApiDeps): void {
     },
   );
 }
+
+/** `/shutdown/status`: where the engine stands in its shutdown (open, like the health probes). */
+export function addShutdownRoute(routes: RouteCatalog, deps: Pick<ApiDeps, 'engine'>): void {
+  routes.add(
+    {
+      method: 'get',
+      path: '/shutdown/status',
+      summary: "The engine's shutdown state (running, draining, closed) and its active nodes",
+      tag: 'health',
+      auth: 'open',
+    },
+    (c) => c.json(deps.engine.getShutdownStatus()),
+  );
+}

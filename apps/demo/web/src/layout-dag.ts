@@ -1,7 +1,7 @@
 import type { Edge, Node } from '@xyflow/react';
 import type { NodeDefinition } from './types.ts';
 
-const COLUMN = 240;
+const COLUMN = 260;
 const ROW = 110;
 
 /** Edges of a definition, whichever side declares them, without duplicates. */

@@ -62,7 +62,7 @@ export function DagView(props: {
         edges={edges}
         nodeTypes={nodeTypes}
         fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: props.compact ? 0.9 : 1.1 }}
+        fitViewOptions={{ padding: 0.2, maxZoom: props.compact ? 0.9 : 1.35 }}
         nodesDraggable={false}
         nodesConnectable={false}
         onNodeClick={(_event, node) => props.onSelect?.(node.id)}

@@ -36,7 +36,9 @@ export function SpaneNode({ id, data, selected }: NodeProps<SpaneFlowNode>) {
         <span className="spane-node-type">{data.type}</span>
         {status && status !== 'pending' && status !== 'skipped' && (
           <span>
-            {data.attempts ? `×${data.attempts}` : ''} {formatDuration(data.durationMs)}
+            {data.attempts ? `attempt ${data.attempts}` : ''}
+            {data.attempts && data.durationMs !== undefined ? ' · ' : ''}
+            {formatDuration(data.durationMs)}
           </span>
         )}
       </div>

@@ -273,7 +273,7 @@ export function RunView(props: { executionId: string }) {
           )}
         </aside>
       </div>
-      <details className="panel">
+      <details className="panel details">
         <summary>Initial data</summary>
         <Json value={view.initialData} />
       </details>
