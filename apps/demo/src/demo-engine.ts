@@ -48,7 +48,7 @@ export async function openDemoEngine(options: {
     fetchAndTransform(api.baseUrl),
     dataPipeline(api.baseUrl),
     conditionalBranching,
-    orderFulfilment,
+    orderFulfilment(options.env),
     ...scenarios.flatMap((scenario) => scenario.workflows),
   ]) {
     await engine.registerWorkflow(workflow);

@@ -1,3 +1,4 @@
+import { signWebhook } from '@spane/triggers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXECUTION_STATUSES } from '../src/server/api-schemas.ts';
 import { eventually, flaky, startTestApi, type TestApi } from './support/test-api.ts';
@@ -19,6 +20,15 @@ const slow = {
   ],
 };
 const dlq = { id: 't-dlq', nodes: [{ id: 'x', type: 'flaky' }] };
+const hooked = {
+  id: 't-hooked',
+  nodes: [{ id: 'n', type: 'notify' }],
+  triggers: [
+    { type: 'webhook', config: { path: 't-open', method: 'POST' } },
+    { type: 'webhook', config: { path: 't-signed', method: 'POST', secret: 'webhook-secret' } },
+    { type: 'schedule', config: { cron: '0 0 1 1 *', timezone: 'Europe/Paris' } },
+  ],
+};
 const parent = {
   id: 't-parent',
   nodes: [{ id: 'child', type: 'sub-workflow', config: { workflowId: 't-chain' } }],
@@ -57,7 +67,7 @@ describe('demo API (no token)', () => {
 
   beforeAll(async () => {
     t = await startTestApi({ maxBodyBytes: 64 * 1024 });
-    for (const definition of [chain, slow, dlq, parent]) {
+    for (const definition of [chain, slow, dlq, parent, hooked]) {
       const answer = await t.call('POST', '/api/workflows', { body: definition });
       expect(answer.status, JSON.stringify(answer.body)).toBe(201);
     }
@@ -497,6 +507,61 @@ describe('demo API (no token)', () => {
     });
   });
 
+  describe('triggers', () => {
+    it('starts a workflow from its webhook, and checks signatures where the trigger has a secret', async () => {
+      const open = await t.call('POST', '/api/webhooks/t-open', { body: { order: 1 } });
+      expect(open.status, JSON.stringify(open.body)).toBe(202);
+      const [executionId] = open.body.executionIds;
+      const view = await eventually(async () => {
+        const { body } = await t.call('GET', `/api/executions/${executionId}`);
+        return body.status === 'completed' ? body : undefined;
+      }, 'the webhook execution');
+      expect(view.initialData).toEqual({ order: 1 });
+
+      const raw = JSON.stringify({ order: 2 });
+      expectError(
+        await t.call('POST', '/api/webhooks/t-signed', {
+          raw,
+          headers: { 'content-type': 'application/json' },
+        }),
+        401,
+        'INVALID_SIGNATURE',
+      );
+      const signed = await t.call('POST', '/api/webhooks/t-signed', {
+        raw,
+        headers: {
+          'content-type': 'application/json',
+          'x-spane-signature': signWebhook(raw, { secret: 'webhook-secret' }),
+        },
+      });
+      expect(signed.status, JSON.stringify(signed.body)).toBe(202);
+      expectError(await t.call('POST', '/api/webhooks/nowhere', { body: {} }), 404, 'NOT_FOUND');
+      expectError(
+        await t.call('POST', '/api/webhooks/t-open', {
+          raw: '{"a":',
+          headers: { 'content-type': 'application/json' },
+        }),
+        400,
+        'INVALID_JSON',
+      );
+      expectError(
+        await t.call('POST', '/api/webhooks/t-open', { body: { pad: 'x'.repeat(70_000) } }),
+        413,
+        'PAYLOAD_TOO_LARGE',
+      );
+    });
+
+    it('lists the schedules, with their next run', async () => {
+      const answer = await t.call('GET', '/api/schedules');
+      expect(answer.status).toBe(200);
+      const schedule = answer.body.items.find(
+        (item: { workflowId: string }) => item.workflowId === 't-hooked',
+      );
+      expect(schedule).toMatchObject({ pattern: '0 0 1 1 *', tz: 'Europe/Paris' });
+      expect(schedule.next).toBeGreaterThan(Date.now());
+    });
+  });
+
   describe('the document and the rest', () => {
     it('describes every route in /api/openapi.json', async () => {
       const answer = await t.call('GET', '/api/openapi.json');
@@ -582,6 +647,19 @@ describe('demo API (with SPANE_API_TOKEN)', () => {
     expect((await t.call('GET', '/circuit-breakers')).status).toBe(200);
     const document = await t.call('GET', '/api/openapi.json');
     expect(document.body.paths['/api/workflows'].get.security).toEqual([{ bearer: [] }]);
+  });
+
+  it('takes webhooks without the bearer token (their triggers sign them)', async () => {
+    await t.call('POST', '/api/workflows', {
+      body: {
+        id: 't-hook-auth',
+        nodes: [{ id: 'n', type: 'notify' }],
+        triggers: [{ type: 'webhook', config: { path: 'auth-free' } }],
+      },
+    });
+    const answer = await t.call('POST', '/api/webhooks/auth-free', { body: { x: 1 }, token: '' });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(202);
+    expectError(await t.call('GET', '/api/schedules', { token: '' }), 401, 'UNAUTHORIZED');
   });
 
   it('keeps the shutdown status open', async () => {

@@ -19,11 +19,15 @@ export function fetchAndTransform(baseUrl: string): WorkflowDefinition {
   };
 }
 
-/** The data-pipeline diamond: extract, then transform and validate in parallel, then load both. */
+/**
+ * The data-pipeline diamond: extract, then transform and validate in parallel, then load both. It
+ * also runs on a schedule: every 15 minutes.
+ */
 export function dataPipeline(baseUrl: string): WorkflowDefinition {
   return {
     id: 'data-pipeline',
     name: 'Data Processing Pipeline',
+    triggers: [{ type: 'schedule', config: { cron: '*/15 * * * *', data: { scheduled: true } } }],
     nodes: [
       {
         id: 'extract',
@@ -60,18 +64,34 @@ export function exampleRuns(): Array<{ workflowId: string; initialData: unknown 
   ];
 }
 
-/** A fan-out and join of nodes that take a while: the one to watch live in the run view. */
-export const orderFulfilment: WorkflowDefinition = {
-  id: 'order-fulfilment',
-  name: 'Order fulfilment',
-  description: 'Reserve stock, then charge and pack in parallel, then ship.',
-  nodes: [
-    { id: 'reserve-stock', type: 'sleep', config: { ms: 800 }, outputs: ['charge-card', 'pack'] },
-    { id: 'charge-card', type: 'sleep', config: { ms: 1000 }, outputs: ['ship'] },
-    { id: 'pack', type: 'sleep', config: { ms: 3000 }, outputs: ['ship'] },
-    { id: 'ship', type: 'notify' },
-  ],
-};
+/**
+ * A fan-out and join of nodes that take a while: the one to watch live in the run view. A webhook
+ * starts it too: `POST /api/webhooks/orders`, signed with `SPANE_WEBHOOK_SECRET` when that is set.
+ */
+export function orderFulfilment(env: NodeJS.ProcessEnv): WorkflowDefinition {
+  return {
+    id: 'order-fulfilment',
+    name: 'Order fulfilment',
+    description: 'Reserve stock, then charge and pack in parallel, then ship.',
+    triggers: [
+      {
+        type: 'webhook',
+        config: {
+          path: 'orders',
+          method: 'POST',
+          // The definition names the variable; the secret itself is never stored.
+          ...(env.SPANE_WEBHOOK_SECRET ? { secret: { env: 'SPANE_WEBHOOK_SECRET' } } : {}),
+        },
+      },
+    ],
+    nodes: [
+      { id: 'reserve-stock', type: 'sleep', config: { ms: 800 }, outputs: ['charge-card', 'pack'] },
+      { id: 'charge-card', type: 'sleep', config: { ms: 1000 }, outputs: ['ship'] },
+      { id: 'pack', type: 'sleep', config: { ms: 3000 }, outputs: ['ship'] },
+      { id: 'ship', type: 'notify' },
+    ],
+  };
+}
 
 /** What the server runs once at start, so there is history to look at: the examples and more. */
 export function serverStartRuns(): Array<{ workflowId: string; initialData: unknown }> {

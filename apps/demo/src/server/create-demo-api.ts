@@ -1,5 +1,6 @@
 import type { ExecutionStore, NodeRegistry } from '@spane/core';
 import type { WorkflowEngine } from '@spane/engine';
+import { createWebhookHandler } from '@spane/triggers';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -40,9 +41,12 @@ export interface DemoApi {
   close(): void;
 }
 
-/** Paths that are open even with a token: probes, metrics, webhooks (they check signatures). */
+/** Where webhooks are served: `POST /api/webhooks/:path` (their triggers check signatures). */
+const WEBHOOK_BASE = '/api/webhooks';
+
+/** Paths that are open even with a token: webhooks (their triggers check signatures). */
 function isOpenPath(path: string): boolean {
-  return path.startsWith('/api/webhooks/');
+  return path.startsWith(`${WEBHOOK_BASE}/`);
 }
 
 /**
@@ -78,19 +82,18 @@ export function createDemoApi(options: DemoApiOptions): DemoApi {
     ),
   );
 
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: () => {
-        throw new ApiError({
-          status: 413,
-          code: 'PAYLOAD_TOO_LARGE',
-          message: `The request body is larger than ${maxBodyBytes} bytes`,
-        });
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: maxBodyBytes,
+    onError: () => {
+      throw new ApiError({
+        status: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `The request body is larger than ${maxBodyBytes} bytes`,
+      });
+    },
+  });
+  // Webhooks enforce the same limit themselves, streaming.
+  app.use('*', (c, next) => (isOpenPath(c.req.path) ? next() : limitBody(c, next)));
   if (options.token) {
     const guard = bearerAuth(options.token);
     const apiGuard: MiddlewareHandler = (c, next) =>
@@ -110,6 +113,17 @@ export function createDemoApi(options: DemoApiOptions): DemoApi {
   addExecutionRoutes(routes, deps);
   addOperationsRoutes(routes, deps);
   addShutdownRoute(routes, deps);
+  const webhooks = createWebhookHandler({ engine, basePath: WEBHOOK_BASE, maxBodyBytes });
+  app.all(`${WEBHOOK_BASE}/*`, (c) => webhooks(c.req.raw));
+  routes.document({
+    method: 'post',
+    path: `${WEBHOOK_BASE}/:path`,
+    summary:
+      'Start the workflows whose webhook trigger has this path (any method a trigger names); signed with x-spane-signature when the trigger has a secret',
+    tag: 'triggers',
+    auth: 'signature',
+    status: 202,
+  });
   routes.add(
     {
       method: 'get',

@@ -54,6 +54,17 @@ export function addOperationsRoutes(routes: RouteCatalog, deps: ApiDeps): void {
   routes.add(
     {
       method: 'get',
+      path: '/api/schedules',
+      summary: 'Every schedule (cron or interval), soonest first, with its next run',
+      tag: 'triggers',
+      auth: 'bearer',
+    },
+    async (c) => c.json({ items: await engine.getJobSchedulers() }),
+  );
+
+  routes.add(
+    {
+      method: 'get',
       path: '/api/node-types',
       summary: 'Every node type, with its config as JSON Schema',
       tag: 'operations',

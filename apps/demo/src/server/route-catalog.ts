@@ -38,6 +38,11 @@ export class RouteCatalog {
     this.#app.on(doc.method.toUpperCase(), doc.path, handler);
   }
 
+  /** Records a route that is mounted by other means (a handler of another package). */
+  document(doc: RouteDoc): void {
+    this.#docs.push(doc);
+  }
+
   /** Every documented route, in registration order. */
   docs(): readonly RouteDoc[] {
     return this.#docs;
