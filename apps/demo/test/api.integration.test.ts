@@ -419,6 +419,32 @@ describe('demo API (no token)', () => {
       expect(childView.body.workflowId).toBe('t-chain');
     });
 
+    it("streams an execution's events as server-sent events, from the start with after=0", async () => {
+      const executionId = await start('t-chain', { streamed: true });
+      await finished(executionId);
+      const abort = new AbortController();
+      const response = await fetch(`${t.url}/api/executions/${executionId}/events?after=0`, {
+        signal: abort.signal,
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toContain('text/event-stream');
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      const deadline = Date.now() + 20_000;
+      while (!text.includes('event: execution:completed') && Date.now() < deadline) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value);
+      }
+      abort.abort();
+      expect(text).toContain('event: execution:started');
+      expect(text).toContain('event: node:completed');
+      expect(text).toContain('event: execution:completed');
+      expect(text).toMatch(/^id: /m);
+      expectError(await t.call('GET', '/api/executions/no-such-run/events'), 404, 'NOT_FOUND');
+    });
+
     it('serves logs and the trace of an execution, and 404 for unknown ones', async () => {
       const id = await start('t-slow');
       await finished(id).catch(() => undefined);
@@ -465,6 +491,33 @@ describe('demo API (no token)', () => {
       expect(answer.status).toBe(200);
       expect(answer.body.state).toBe('running');
       expect(typeof answer.body.activeNodes).toBe('number');
+    });
+
+    it('serves health, liveness and readiness probes from @spane/observability', async () => {
+      const ready = await t.call('GET', '/health/ready');
+      expect(ready.status, JSON.stringify(ready.body)).toBe(200);
+      expect(ready.body.ready).toBe(true);
+      const live = await t.call('GET', '/health/live');
+      expect(live.status).toBe(200);
+      const health = await t.call('GET', '/health');
+      expect(health.status, JSON.stringify(health.body)).toBe(200);
+      expect(['healthy', 'degraded']).toContain(health.body.status);
+    });
+
+    it('serves metrics as Prometheus text and as JSON, counting what ran', async () => {
+      await finished(await start('t-chain', { metered: true }));
+      const text = await eventually(async () => {
+        const answer = await t.call('GET', '/metrics');
+        expect(answer.status).toBe(200);
+        return /spane_workflows_completed_total\{workflow="t-chain"\} [1-9]/.test(answer.body)
+          ? (answer.body as string)
+          : undefined;
+      }, 'the completed execution to be counted in /metrics');
+      expect(text).toMatch(/spane_workflows_enqueued_total\{workflow="t-chain"\} [1-9]/);
+      const json = await t.call('GET', '/metrics/json');
+      expect(json.status).toBe(200);
+      expect(json.body.counters).toBeDefined();
+      expect(json.body.histograms).toBeDefined();
     });
 
     it('reports queue stats', async () => {
@@ -660,6 +713,16 @@ describe('demo API (with SPANE_API_TOKEN)', () => {
     const answer = await t.call('POST', '/api/webhooks/auth-free', { body: { x: 1 }, token: '' });
     expect(answer.status, JSON.stringify(answer.body)).toBe(202);
     expectError(await t.call('GET', '/api/schedules', { token: '' }), 401, 'UNAUTHORIZED');
+  });
+
+  it('keeps health and metrics open, and guards the event stream', async () => {
+    expect((await t.call('GET', '/health/ready', { token: '' })).status).toBe(200);
+    expect((await t.call('GET', '/metrics', { token: '' })).status).toBe(200);
+    expectError(
+      await t.call('GET', '/api/executions/x/events', { token: '' }),
+      401,
+      'UNAUTHORIZED',
+    );
   });
 
   it('keeps the shutdown status open', async () => {

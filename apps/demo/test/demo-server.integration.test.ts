@@ -90,6 +90,9 @@ describe('npm run demo (the service)', () => {
       });
       expect(stdout.match(/^SPANE demo at /gm)).toHaveLength(1);
 
+      const ready = await fetch(`${url}/health/ready`);
+      expect(ready.status, await ready.clone().text()).toBe(200);
+      expect(((await ready.json()) as { ready: boolean }).ready).toBe(true);
       const page = await fetch(`${url}/`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<div id="root">');

@@ -9,6 +9,7 @@ import { bearerAuth } from './bearer-auth.ts';
 import { addExecutionRoutes } from './execution-routes.ts';
 import { NodeActivity } from './node-activity.ts';
 import { describeNodeTypes, type NodeTypeDescription } from './node-type-catalog.ts';
+import { addObservabilityRoutes } from './observability-routes.ts';
 import { buildOpenApiDocument } from './openapi-document.ts';
 import { addOperationsRoutes, addShutdownRoute } from './operations-routes.ts';
 import { RouteCatalog } from './route-catalog.ts';
@@ -113,6 +114,7 @@ export function createDemoApi(options: DemoApiOptions): DemoApi {
   addExecutionRoutes(routes, deps);
   addOperationsRoutes(routes, deps);
   addShutdownRoute(routes, deps);
+  const closeObservability = addObservabilityRoutes(routes, deps);
   const webhooks = createWebhookHandler({ engine, basePath: WEBHOOK_BASE, maxBodyBytes });
   app.all(`${WEBHOOK_BASE}/*`, (c) => webhooks(c.req.raw));
   routes.document({
@@ -142,5 +144,12 @@ export function createDemoApi(options: DemoApiOptions): DemoApi {
       ),
   );
   if (options.webDir) serveStaticPage(app, options.webDir);
-  return { app, routes, close: () => activity.close() };
+  return {
+    app,
+    routes,
+    close: () => {
+      activity.close();
+      closeObservability();
+    },
+  };
 }

@@ -1,5 +1,5 @@
-import { Background, Controls, ReactFlow } from '@xyflow/react';
-import { useMemo } from 'react';
+import { Background, Controls, type NodeChange, ReactFlow } from '@xyflow/react';
+import { useCallback, useMemo, useState } from 'react';
 import { layoutDag } from '../layout-dag.ts';
 import type { NodeDefinition, NodeView } from '../types.ts';
 import { nodeTypes, type SpaneFlowNode, type SpaneNodeData } from './SpaneNode.tsx';
@@ -27,12 +27,24 @@ export function DagView(props: {
       })),
     [shape],
   );
+  // The nodes are rebuilt on every update; keeping their measured sizes stops React Flow from
+  // hiding them again until it has re-measured them.
+  const [measured, setMeasured] = useState<Record<string, { width: number; height: number }>>({});
+  const onNodesChange = useCallback((changes: NodeChange<SpaneFlowNode>[]) => {
+    const sized = changes.flatMap((change) =>
+      change.type === 'dimensions' && change.dimensions
+        ? [[change.id, change.dimensions] as const]
+        : [],
+    );
+    if (sized.length > 0) setMeasured((before) => ({ ...before, ...Object.fromEntries(sized) }));
+  }, []);
   const byId = new Map((states ?? []).map((state) => [state.id, state]));
   const nodes: SpaneFlowNode[] = layout.nodes.map((node) => {
     const state = byId.get(node.id);
     return {
       ...(node as SpaneFlowNode),
       selected: props.selected === node.id,
+      ...(measured[node.id] ? { measured: measured[node.id] } : {}),
       data: {
         ...node.data,
         status: state?.status,
@@ -60,6 +72,7 @@ export function DagView(props: {
       <ReactFlow
         nodes={nodes}
         edges={edges}
+        onNodesChange={onNodesChange}
         nodeTypes={nodeTypes}
         fitView
         fitViewOptions={{ padding: 0.2, maxZoom: props.compact ? 0.9 : 1.35 }}
