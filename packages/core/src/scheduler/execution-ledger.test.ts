@@ -190,6 +190,22 @@ describe('ExecutionLedger.commit', () => {
     expect(ledger.status).toBe('completed');
   });
 
+  it('stops holding a node once it has a result, and holds nothing after completion', () => {
+    // Found by the deep property run (seed 974838373): a redelivered commit while paused held
+    // children that were already queued; they ran during the pause and the execution completed
+    // with them still held.
+    const ledger = new ExecutionLedger();
+    for (const id of ['a', 'b', 'c']) commitNode(ledger, id, successResult(id));
+    ledger.setStatus('paused');
+    expect(commitNode(ledger, 'c', successResult('again')).held).toEqual(['d', 'f']);
+    commitNode(ledger, 'f', successResult('f'));
+    expect([...ledger.held]).toEqual(['d']);
+    commitNode(ledger, 'd', successResult('d'));
+    ledger.hold(['e']);
+    expect(commitNode(ledger, 'e', successResult('e')).transitioned).toBe('completed');
+    expect(ledger.held.size).toBe(0);
+  });
+
   it('ignores the outcome of in-flight nodes for readiness once cancelled, but keeps their results', () => {
     const ledger = new ExecutionLedger();
     commitNode(ledger, 'a', successResult(1));

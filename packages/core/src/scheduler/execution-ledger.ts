@@ -39,10 +39,14 @@ export class ExecutionLedger {
     );
     if (decision.writeResult) {
       this.results.set(commit.nodeId, commit.result);
+      // A node held by a redelivery while paused may already have been queued and run.
+      this.held.delete(commit.nodeId);
       if (commit.resolution === 'failed') this.failedNodes.add(commit.nodeId);
     }
     for (const [child, counters] of decision.progress) this.progress.set(child, counters);
     for (const id of decision.hold) this.held.add(id);
+    // A finished execution has nothing left to hand over on resume.
+    if (decision.transitioned !== undefined) this.held.clear();
     this.resolvedCount = decision.resolvedCount;
     if (decision.transitioned === 'failed' && commit.error !== undefined) this.error = commit.error;
     this.status = decision.status;
