@@ -60,7 +60,7 @@ export function defineEngineSuite(target: EngineTarget): void {
       expect(done.nodeResults.d?.data).toEqual(['b', 'c']);
     });
 
-    it(`${target.name}: follows nextNodes, skips the branch not taken, and runs the join once with the branch that ran`, async () => {
+    it(`${target.name}: follows nextNodes, skips the branch not taken, and runs the join once with the branch that ran, keyed by its id`, async () => {
       const joinInputs: unknown[] = [];
       const registry = new NodeRegistry()
         .register('router', async (ctx) =>
@@ -93,7 +93,20 @@ export function defineEngineSuite(target: EngineTarget): void {
       expect(done.nodeResults.low?.skipped).toBe(true);
       expect(done.nodeResults['after-low']?.skipped).toBe(true);
       expect(done.nodeResults.high?.success).toBe(true);
-      expect(joinInputs).toEqual([{ tag: 'tagged', input: { v: 500 } }]);
+      expect(joinInputs).toEqual([{ high: { tag: 'tagged', input: { v: 500 } } }]);
+
+      // The other branch: the join's input keeps its shape, keyed by the branch that ran.
+      const other = await engine.waitForExecution(await engine.enqueueWorkflow('branch', { v: 5 }));
+      expect(other.status).toBe('completed');
+      expect(other.nodeResults.high?.skipped).toBe(true);
+      expect(other.nodeResults['after-low']?.data).toEqual({
+        tag: 'tagged',
+        input: { tag: 'tagged', input: { v: 5 } },
+      });
+      expect(joinInputs).toEqual([
+        { high: { tag: 'tagged', input: { v: 500 } } },
+        { low: { tag: 'tagged', input: { v: 5 } } },
+      ]);
     });
 
     it(`${target.name}: fails a node whose nextNodes names a node that is not its child, with a clear error`, async () => {

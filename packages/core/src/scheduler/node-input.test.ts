@@ -73,16 +73,22 @@ describe('assembleNodeInput', () => {
     ).toEqual({ fetchA: 'a', fetchC: 'c' });
   });
 
-  it('gives an if/else join the data of the branch that ran, directly, when the other was skipped', () => {
+  it('gives an if/else join the branch that ran keyed by its id, the same shape whichever ran', () => {
     expect(
       assembleNodeInput(graph, 'join', {
         initialData: 'ignored',
         parentResults: { ifTrue: successResult({ branch: 'ifTrue' }), ifFalse: skippedResult() },
       }),
-    ).toEqual({ branch: 'ifTrue' });
+    ).toEqual({ ifTrue: { branch: 'ifTrue' } });
+    expect(
+      assembleNodeInput(graph, 'join', {
+        initialData: 'ignored',
+        parentResults: { ifTrue: skippedResult(), ifFalse: successResult({ branch: 'ifFalse' }) },
+      }),
+    ).toEqual({ ifFalse: { branch: 'ifFalse' } });
   });
 
-  it("gives a node the data of its only active parent when the other parent's edge is inactive", () => {
+  it('keys the only completed parent of a multi-parent node by its id', () => {
     expect(
       assembleNodeInput(graph, 'merge', {
         initialData: 'ignored',
@@ -92,16 +98,38 @@ describe('assembleNodeInput', () => {
           fetchC: skippedResult(),
         },
       }),
-    ).toEqual('only b');
+    ).toEqual({ fetchB: 'only b' });
   });
 
-  it('keeps a falsy parent value when it is the only active parent', () => {
+  it('leaves out a parent whose nextNodes did not name the node', () => {
+    expect(
+      assembleNodeInput(graph, 'merge', {
+        initialData: 'ignored',
+        parentResults: {
+          fetchA: successResult('a', { nextNodes: [] }),
+          fetchB: successResult('b'),
+          fetchC: successResult('c', { nextNodes: ['merge'] }),
+        },
+      }),
+    ).toEqual({ fetchB: 'b', fetchC: 'c' });
+  });
+
+  it('keeps a falsy value of the only completed parent, keyed by its id', () => {
     expect(
       assembleNodeInput(graph, 'join', {
         initialData: 'ignored',
         parentResults: { ifTrue: skippedResult(), ifFalse: successResult(0) },
       }),
-    ).toBe(0);
+    ).toEqual({ ifFalse: 0 });
+  });
+
+  it("gives a node with one parent that parent's data even when it failed with continueOnFail", () => {
+    expect(
+      assembleNodeInput(graph, 'check', {
+        initialData: 'ignored',
+        parentResults: { start: errorResult('down', { partial: 1 }) },
+      }),
+    ).toEqual({ partial: 1 });
   });
 
   it('does not treat inherited object keys as results of parents named like them', () => {
@@ -113,12 +141,12 @@ describe('assembleNodeInput', () => {
         { id: 'toString', type: 'task' },
       ],
     });
-    expect(
-      assembleNodeInput(odd, 'toString', {
-        initialData: 'ignored',
-        parentResults: { valueOf: successResult('v') },
-      }),
-    ).toBe('v');
+    const input = assembleNodeInput(odd, 'toString', {
+      initialData: 'ignored',
+      parentResults: { valueOf: successResult('v') },
+    }) as Record<string, unknown>;
+    expect(Object.keys(input)).toEqual(['valueOf']);
+    expect(input.valueOf).toBe('v');
   });
 
   it('keeps a parent named __proto__ as an own key of the merged input', () => {

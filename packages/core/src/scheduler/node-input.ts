@@ -3,8 +3,11 @@ import type { ExecutionResult } from '../model/execution.ts';
 import { isEdgeActive, storedResult } from './edge-activation.ts';
 
 /**
- * The input a node receives: the initial data for an entry node; the data of its single active
- * parent; or, with several active parents, `{ [parentId]: data }` of those that completed.
+ * The input a node receives, shaped by the definition, not by which branches ran: an entry node
+ * gets the initial data; a node with one parent in the definition gets that parent's `data`; a
+ * node with several parents always gets `{ [parentId]: data }` of the parents that completed and
+ * left an active edge to it (skipped parents, parents that failed with `continueOnFail` and
+ * parents whose `nextNodes` left this node out are absent).
  */
 export function assembleNodeInput(
   graph: CompiledWorkflow,
@@ -13,16 +16,13 @@ export function assembleNodeInput(
 ): unknown {
   const parents = graph.parents.get(nodeId) ?? [];
   if (parents.length === 0) return sources.initialData;
-  const active = parents.filter((parent) => {
-    const result = storedResult(sources.parentResults, parent);
-    return result !== undefined && isEdgeActive(result, nodeId);
-  });
-  if (active.length === 1) return storedResult(sources.parentResults, active[0] as string)?.data;
+  if (parents.length === 1) return storedResult(sources.parentResults, parents[0] as string)?.data;
   // Object.fromEntries defines own keys, so a node named `__proto__` stays a plain key.
   return Object.fromEntries(
-    active.flatMap((parent) => {
-      const result = storedResult(sources.parentResults, parent) as ExecutionResult;
-      return result.success && !result.skipped ? [[parent, result.data]] : [];
+    parents.flatMap((parent) => {
+      const result = storedResult(sources.parentResults, parent);
+      if (result === undefined || !result.success || result.skipped) return [];
+      return isEdgeActive(result, nodeId) ? [[parent, result.data]] : [];
     }),
   );
 }

@@ -160,13 +160,13 @@ function expectedInput(
 ): unknown {
   const parents = graph.parents.get(nodeId) ?? [];
   if (parents.length === 0) return initialData;
-  const active = parents.filter((parent) =>
-    edgeIsActiveIndependently(results.get(parent) as ExecutionResult, nodeId),
-  );
-  if (active.length === 1) return results.get(active[0] as string)?.data;
+  // The shape follows the definition: one parent gives its data, several give an object keyed by
+  // the parents that completed with an active edge, whichever branches ran.
+  if (parents.length === 1) return results.get(parents[0] as string)?.data;
   const merged: Record<string, unknown> = {};
-  for (const parent of active) {
+  for (const parent of parents) {
     const result = results.get(parent) as ExecutionResult;
+    if (!edgeIsActiveIndependently(result, nodeId)) continue;
     if (result.success && !result.skipped) merged[parent] = result.data;
   }
   return merged;
@@ -267,9 +267,14 @@ function simulate(
     const parentResults = Object.fromEntries(
       (graph.parents.get(nodeId) ?? []).map((parent) => [parent, ledger.results.get(parent)]),
     ) as Record<string, ExecutionResult>;
-    expect(assembleNodeInput(graph, nodeId, { initialData, parentResults })).toStrictEqual(
-      expectedInput(graph, ledger.results, nodeId, initialData),
-    );
+    const input = assembleNodeInput(graph, nodeId, { initialData, parentResults });
+    expect(input).toStrictEqual(expectedInput(graph, ledger.results, nodeId, initialData));
+    // A join's input has one shape whichever branches ran: an object keyed by parent ids.
+    const parents = graph.parents.get(nodeId) ?? [];
+    if (parents.length > 1) {
+      expect(Object.getPrototypeOf(input)).toBe(Object.prototype);
+      for (const key of Object.keys(input as object)) expect(parents).toContain(key);
+    }
   };
 
   const addToPool = (nodeId: string): void => {
