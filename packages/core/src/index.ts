@@ -75,6 +75,8 @@ export {
   type ExecutionSummary,
   type INodeExecutor,
   isTerminalStatus,
+  type NodeConfigIssue,
+  type NodeConfigTarget,
   type NodeExecutorFunction,
   type NodeLogger,
   type NodeStatus,

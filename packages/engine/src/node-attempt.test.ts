@@ -52,4 +52,20 @@ describe('runAttempt', () => {
     });
     expect(result.data).toEqual({ late: true });
   });
+
+  it('hands the executor the deadline of its timeout, and none without a timeout', async () => {
+    const seen: Array<number | undefined> = [];
+    const executor = {
+      execute: async (ctx: { deadline?: number | undefined }) => {
+        seen.push(ctx.deadline);
+        return successResult({});
+      },
+    };
+    const before = Date.now();
+    await runAttempt({ executor, context, timeoutMs: 2_000 });
+    await runAttempt({ executor, context, timeoutMs: undefined });
+    expect(seen[0]).toBeGreaterThanOrEqual(before + 2_000);
+    expect(seen[0]).toBeLessThanOrEqual(Date.now() + 2_000);
+    expect(seen[1]).toBeUndefined();
+  });
 });

@@ -68,6 +68,7 @@ export async function runAttempt(options: {
   abandonAfterMs?: number | undefined;
 }): Promise<ExecutionResult> {
   const { executor, context, timeoutMs } = options;
+  const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let abandonTimer: ReturnType<typeof setTimeout> | undefined;
@@ -92,7 +93,7 @@ export async function runAttempt(options: {
   });
   try {
     const run = Promise.resolve().then(() =>
-      executor.execute({ ...context, signal: controller.signal }),
+      executor.execute({ ...context, signal: controller.signal, deadline }),
     );
     const racers: Array<Promise<unknown>> = [run, abandoned];
     if (timeoutMs !== undefined) racers.push(timeout);

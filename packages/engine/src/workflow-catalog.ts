@@ -79,6 +79,9 @@ export class WorkflowCatalog {
     return compileWorkflow(definition, {
       isKnownNodeType: (type) => this.#registry.has(type) || BUILT_IN_NODE_TYPES.includes(type),
       checkCron: checkCronPattern,
+      // The executor's own config check (compiled expressions, branch targets), once per version.
+      checkNodeConfig: (node, target) =>
+        this.#registry.get(node.type)?.validateConfig?.(node.config ?? {}, target),
     });
   }
 }

@@ -33,7 +33,9 @@ export type WorkflowErrorCode =
   | 'UNSUPPORTED_INPUT'
   | 'ENQUEUE_FAILED'
   | 'INVALID_EVENT_ID'
-  | 'EVENT_LOG_CLOSED';
+  | 'EVENT_LOG_CLOSED'
+  | 'EXPRESSION_ERROR'
+  | 'HTTP_REQUEST_FAILED';
 
 const MARKER = Symbol.for('spane.error');
 

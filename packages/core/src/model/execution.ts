@@ -67,12 +67,41 @@ export interface ExecutionContext {
   idempotencyKey: string;
   /** Aborted on timeout and on cancel. */
   signal: AbortSignal;
+  /**
+   * When this attempt times out, in epoch ms (`Date.now()` scale): the node's `timeout` from the
+   * attempt's start. Absent when the node has no timeout. Work that can starve the event loop (so
+   * the `signal`'s timer cannot fire) checks it itself.
+   */
+  deadline?: number | undefined;
   logger: NodeLogger;
+}
+
+/** A problem an executor found in a node's config; `path` is inside the config, e.g. `cases[1].when`. */
+export interface NodeConfigIssue {
+  path: string;
+  message: string;
+}
+
+/** What {@link INodeExecutor.validateConfig} knows of the node besides its config. */
+export interface NodeConfigTarget {
+  nodeId: string;
+  /** The node's children in the definition: the ids a result's `nextNodes` may name. */
+  outputs: readonly string[];
 }
 
 /** Runs one node type. Register it with `NodeRegistry.register`. */
 export interface INodeExecutor {
   execute(context: ExecutionContext): Promise<ExecutionResult>;
+  /**
+   * Checks a node's config when a workflow is registered (and when a stored version is loaded),
+   * so a bad config is refused with a `WorkflowValidationError` at `nodes[i].config.<path>` rather
+   * than failing executions. Optional; return no issues when the config is fine. It may prepare
+   * and cache what `execute` needs (compiled expressions), since it runs once per version.
+   */
+  validateConfig?(
+    config: Readonly<Record<string, unknown>>,
+    target: NodeConfigTarget,
+  ): readonly NodeConfigIssue[];
 }
 
 /** A plain function is accepted wherever an executor is. */

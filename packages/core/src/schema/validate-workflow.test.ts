@@ -483,3 +483,47 @@ describe('validateWorkflowDefinition: built-in node configs', () => {
     expect(paths.sort()).toEqual(['nodes[0].config', 'nodes[1].inputs[0]', 'nodes[2].id']);
   });
 });
+
+describe('validateWorkflowDefinition: checkNodeConfig', () => {
+  const nodes = [
+    { id: 'a', type: 'pick', config: { expression: '1 +' }, outputs: ['b'] },
+    { id: 'b', type: 'task', inputs: ['a'] },
+    { id: 'c', type: 'delay', config: { duration: 5 } },
+  ];
+
+  it('reports the check issues at nodes[i].config.<path>, with the node children as outputs', () => {
+    const seen: Array<{ id: string; outputs: readonly string[] }> = [];
+    const issues = issuesOf(workflow(nodes), {
+      checkNodeConfig: (node: NodeDefinition, target: { outputs: readonly string[] }) => {
+        seen.push({ id: node.id, outputs: target.outputs });
+        return node.type === 'pick' ? [{ path: 'expression', message: 'does not parse' }] : [];
+      },
+    });
+    expect(issues).toEqual([
+      { path: 'nodes[0].config.expression', message: 'does not parse', kind: 'node-config' },
+    ]);
+    // Built-in types (delay) are never handed to the check.
+    expect(seen).toEqual([
+      { id: 'a', outputs: ['b'] },
+      { id: 'b', outputs: [] },
+    ]);
+  });
+
+  it('turns a check that throws into an issue at the node config', () => {
+    const issues = issuesOf(workflow(nodes), {
+      checkNodeConfig: (node: NodeDefinition) => {
+        if (node.id === 'b') throw new Error('boom');
+        return undefined;
+      },
+    });
+    expect(issues.map((issue) => [issue.path, issue.message])).toEqual([
+      ['nodes[1].config', 'the config check threw: boom'],
+    ]);
+  });
+
+  it('accepts the definition when the check finds nothing', () => {
+    expect(() =>
+      validateWorkflowDefinition(workflow(nodes), { checkNodeConfig: () => [] }),
+    ).not.toThrow();
+  });
+});

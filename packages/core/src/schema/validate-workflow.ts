@@ -7,6 +7,7 @@ import {
   type ValidationIssue,
   WorkflowValidationError,
 } from '../errors/error-classes.ts';
+import type { INodeExecutor, NodeConfigIssue, NodeConfigTarget } from '../model/execution.ts';
 import {
   BUILT_IN_NODE_TYPES,
   type NodeDefinition,
@@ -32,6 +33,17 @@ export interface ValidateWorkflowOptions {
   isKnownNodeType?: ((type: string) => boolean) | undefined;
   /** Checks the cron patterns of schedule triggers; without it, only their other fields are checked. */
   checkCron?: CronChecker | undefined;
+  /**
+   * Checks the config of a node whose type is not built in (the engine asks the type's executor,
+   * {@link INodeExecutor.validateConfig}). Its issues' paths are inside the config; they are
+   * reported at `nodes[i].config.<path>`. A check that throws is an issue too.
+   */
+  checkNodeConfig?:
+    | ((
+        node: Readonly<NodeDefinition>,
+        target: NodeConfigTarget,
+      ) => readonly NodeConfigIssue[] | undefined)
+    | undefined;
 }
 
 /** The outcome of {@link validateWorkflowDefinitionSafe}. */
@@ -109,6 +121,7 @@ function validate(definition: unknown, options: ValidateWorkflowOptions): Workfl
   const errors = [
     ...checkNodes(workflow.nodes, options),
     ...checkGraph(workflow),
+    ...checkCustomConfigs(workflow, options),
     ...checkDeclaredSchedules(workflow, { checkCron: options.checkCron }),
     ...checkDeclaredWebhooks(workflow),
   ];
@@ -187,6 +200,32 @@ function checkNodes(
         message: 'must be a positive number of ms',
         kind: 'node-config',
       });
+    }
+  });
+  return issues;
+}
+
+/** Asks `checkNodeConfig` about each node of a type that is not built in. */
+function checkCustomConfigs(
+  workflow: WorkflowDefinition,
+  options: ValidateWorkflowOptions,
+): ValidationIssue[] {
+  const check = options.checkNodeConfig;
+  if (!check) return [];
+  const edges = collectGraphEdges(workflow.nodes);
+  const issues: ValidationIssue[] = [];
+  workflow.nodes.forEach((node, i) => {
+    if (BUILT_IN_NODE_TYPES.includes(node.type)) return;
+    const at = (inner: string) =>
+      `nodes[${i}].config${inner ? `.${inner.replace(/^\./, '')}` : ''}`;
+    let found: readonly NodeConfigIssue[] | undefined;
+    try {
+      found = check(node, { nodeId: node.id, outputs: edges.children.get(node.id) ?? [] });
+    } catch (error) {
+      found = [{ path: '', message: `the config check threw: ${describeThrown(error)}` }];
+    }
+    for (const issue of found ?? []) {
+      issues.push({ path: at(issue.path), message: issue.message, kind: 'node-config' });
     }
   });
   return issues;
