@@ -1,7 +1,7 @@
 /**
  * `@spane/observability`: watching SPANE run. Prometheus metrics on prom-client, health with
  * liveness and readiness probes, the engine's durable event stream as server-sent events, and a
- * structured JSON logger with secret redaction. Every piece is opt-in: an engine that does not use
+ * structured JSON logger with secret redaction, and process signal handling for a graceful shutdown. Every piece is opt-in: an engine that does not use
  * this package pays nothing for it.
  * @module
  */
@@ -39,5 +39,23 @@ export {
   type MetricsJson,
   quantileFromBuckets,
 } from './metrics/metrics-json.ts';
-export type { HealthEngine, MetricsEngine, StreamEngine } from './observed-engine.ts';
+export type {
+  HealthEngine,
+  MetricsEngine,
+  ShutdownEngine,
+  ShutdownStatusEngine,
+  StreamEngine,
+} from './observed-engine.ts';
+export {
+  type CreateShutdownStatusHandlerOptions,
+  createShutdownStatusHandler,
+} from './shutdown/create-shutdown-status-handler.ts';
+export {
+  type InstallShutdownHandlersOptions,
+  installShutdownHandlers,
+  type ShutdownContext,
+  type ShuttingDownMarker,
+  signalExitCode,
+} from './shutdown/install-shutdown-handlers.ts';
+export { ShutdownError, type ShutdownErrorCode } from './shutdown/shutdown-error.ts';
 export { TimeoutError } from './with-timeout.ts';

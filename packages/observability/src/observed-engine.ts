@@ -16,3 +16,9 @@ export type HealthEngine = Pick<WorkflowEngine, 'getQueueStats' | 'getWorkerStat
   /** Present once the engine has graceful shutdown: readiness turns false while it drains. */
   getShutdownStatus?: (() => { state: 'running' | 'draining' | 'closed' }) | undefined;
 };
+
+/** The parts of a `WorkflowEngine` that the shutdown handlers drive. */
+export type ShutdownEngine = Pick<WorkflowEngine, 'gracefulShutdown'>;
+
+/** The parts of a `WorkflowEngine` that the shutdown-status handler reads. */
+export type ShutdownStatusEngine = Pick<WorkflowEngine, 'getShutdownStatus'>;

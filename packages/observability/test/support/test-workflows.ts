@@ -61,3 +61,9 @@ export function testRegistry(): NodeRegistry {
       return successResult({ waited: ms, attempt: ctx.attempt });
     });
 }
+
+/** One `hold` node (see the shutdown worker): waits `inputData.ms`, ignoring its abort signal. */
+export const heldWorkflow: WorkflowDefinition = {
+  id: 'held',
+  nodes: [{ id: 'hold', type: 'hold' }],
+};
