@@ -13,6 +13,9 @@ import {
 import { startLocalApi } from './local-http-server.ts';
 import { scenarios } from './scenarios/index.ts';
 
+/** How long running nodes may finish when the demo shuts down, in ms. */
+export const DEMO_DRAIN_TIMEOUT_MS = 10_000;
+
 /** The demo's engine, its store and registry, with every example workflow registered. */
 export interface DemoEngine {
   engine: WorkflowEngine;
@@ -43,7 +46,7 @@ export async function openDemoEngine(options: {
     config: { prefix: 'spane-demo' },
   });
   // Running nodes get up to 10 s to finish; what is left goes back to the queue for the next run.
-  closers.add('engine', () => engine.gracefulShutdown({ timeoutMs: 10_000 }));
+  closers.add('engine', () => engine.gracefulShutdown({ timeoutMs: DEMO_DRAIN_TIMEOUT_MS }));
   for (const workflow of [
     fetchAndTransform(api.baseUrl),
     dataPipeline(api.baseUrl),

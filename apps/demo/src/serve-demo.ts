@@ -1,3 +1,4 @@
+import type { WorkflowEngine } from '@spane/engine';
 import type { Closers } from './closers.ts';
 import { openDemoEngine } from './demo-engine.ts';
 import { demoNodeTypes } from './examples/executors.ts';
@@ -9,14 +10,14 @@ import { ensureWebBuild } from './web-build.ts';
 
 /**
  * `npm run demo`: the engine, the HTTP API and the page on one server. Runs each example once so
- * there is history, prints `SPANE demo at <url>` and returns; the caller waits for a signal and
- * closes everything.
+ * there is history, prints `SPANE demo at <url>` and returns the engine; the caller waits for a
+ * signal and closes everything.
  */
 export async function serveDemo(options: {
   env: NodeJS.ProcessEnv;
   closers: Closers;
   listen: ListenOptions;
-}): Promise<void> {
+}): Promise<WorkflowEngine> {
   const { closers, listen } = options;
   const webDir = await ensureWebBuild();
   const { engine, store, registry } = await openDemoEngine(options);
@@ -40,4 +41,5 @@ export async function serveDemo(options: {
   );
   await Promise.all(ids.map((id) => engine.waitForExecution(id, { timeoutMs: 30_000 })));
   console.log(`SPANE demo at ${server.url}`);
+  return engine;
 }

@@ -490,6 +490,7 @@ describe('demo API (no token)', () => {
       const answer = await t.call('GET', '/shutdown/status');
       expect(answer.status).toBe(200);
       expect(answer.body.state).toBe('running');
+      expect(answer.body.shuttingDown).toBe(false);
       expect(typeof answer.body.activeNodes).toBe('number');
     });
 

@@ -1,3 +1,4 @@
+import { createShutdownStatusHandler } from '@spane/observability';
 import type { ApiDeps } from './api-deps.ts';
 import { notFound } from './api-error.ts';
 import { ListDlqQuery } from './api-schemas.ts';
@@ -105,6 +106,7 @@ export function addOperationsRoutes(routes: RouteCatalog, deps: ApiDeps): void {
 
 /** `/shutdown/status`: where the engine stands in its shutdown (open, like the health probes). */
 export function addShutdownRoute(routes: RouteCatalog, deps: Pick<ApiDeps, 'engine'>): void {
+  const shutdownStatus = createShutdownStatusHandler({ engine: deps.engine });
   routes.add(
     {
       method: 'get',
@@ -113,6 +115,6 @@ export function addShutdownRoute(routes: RouteCatalog, deps: Pick<ApiDeps, 'engi
       tag: 'health',
       auth: 'open',
     },
-    (c) => c.json(deps.engine.getShutdownStatus()),
+    (c) => shutdownStatus(c.req.raw),
   );
 }

@@ -47,6 +47,7 @@ describe('installShutdownHandlers', () => {
         {
           signals: [SIGNAL],
           timeoutMs: 1234,
+          onSignal: (signal) => steps.push(`signal ${signal}`),
           health: { markShuttingDown: () => steps.push('health') },
           onShutdown: async ({ signal }) => {
             steps.push(`onShutdown ${signal}`);
@@ -57,7 +58,7 @@ describe('installShutdownHandlers', () => {
     );
     process.emit(SIGNAL, SIGNAL);
     await recorder.exited;
-    expect(steps).toEqual(['health', 'engine 1234', `onShutdown ${SIGNAL}`]);
+    expect(steps).toEqual([`signal ${SIGNAL}`, 'health', 'engine 1234', `onShutdown ${SIGNAL}`]);
     expect(recorder.codes).toEqual([0]);
   });
 

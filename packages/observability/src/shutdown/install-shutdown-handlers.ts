@@ -29,6 +29,8 @@ export interface InstallShutdownHandlersOptions {
    * server, the store, the database. A throw makes the exit code 1.
    */
   onShutdown?: ((context: ShutdownContext) => void | Promise<void>) | undefined;
+  /** Called as the first signal arrives, before anything else (to log it, say). */
+  onSignal?: ((signal: NodeJS.Signals) => void) | undefined;
   /** Health monitors to mark shutting down as the signal arrives (readiness is false from then on). */
   health?: ShuttingDownMarker | readonly ShuttingDownMarker[] | undefined;
   /**
@@ -104,6 +106,10 @@ export function installShutdownHandlers(
         onError(new ShutdownError({ code: 'SHUTDOWN_FAILED', message: `${what} failed`, cause }));
       }
     };
+    if (options.onSignal) {
+      const onSignal = options.onSignal;
+      await attempt('onSignal', () => onSignal(signal));
+    }
     const monitors = options.health === undefined ? [] : [options.health].flat();
     for (const monitor of monitors) {
       await attempt('Marking a health monitor', () => monitor.markShuttingDown());
