@@ -1,5 +1,6 @@
 import { DEFAULT_SCHEMA, runMigrations } from 'bullmq';
-import pg from 'pg';
+import type pg from 'pg';
+import { loadPg } from './optional-pg.ts';
 
 /** Selects BullMQ's PostgreSQL backend for SPANE's queues. */
 export interface PostgresQueueConnection {
@@ -35,7 +36,7 @@ export function openPostgresQueuePool(
       ? { connectionString: connection.postgres }
       : { ...connection.postgres.options };
   const searchPath = `-c search_path="${POSTGRES_QUEUE_SCHEMA}"`;
-  const pool = new pg.Pool({
+  const pool = new (loadPg().Pool)({
     ...base,
     max: connection.poolSize ?? 20,
     keepAlive: true,

@@ -4,7 +4,8 @@
  * @module
  */
 import { ConfigurationError } from '@spane/core';
-import pg from 'pg';
+import type pg from 'pg';
+import { loadPg } from '../optional-pg.ts';
 
 /** The schema of the coordination tables unless told otherwise. */
 export const DEFAULT_COORDINATION_SCHEMA = 'spane_coordination';
@@ -49,7 +50,7 @@ export function resolvePool(
   options: { max?: number; onError?: ((error: Error) => void) | undefined } = {},
 ): ResolvedPool {
   if (typeof connection === 'string') {
-    const pool = new pg.Pool({ connectionString: connection, max: options.max ?? 4 });
+    const pool = new (loadPg().Pool)({ connectionString: connection, max: options.max ?? 4 });
     pool.on('error', (error) => options.onError?.(error));
     // A checked-out client (a transaction) that loses its connection emits `error` on itself.
     pool.on('connect', (client) => client.on('error', (error) => options.onError?.(error)));
@@ -61,7 +62,6 @@ export function resolvePool(
 
 /** Whether `value` looks like a `pg.Pool` (duck-typed, so a pool from another copy of pg works). */
 export function isPool(value: unknown): value is pg.Pool {
-  if (value instanceof pg.Pool) return true;
   const candidate = value as Partial<pg.Pool> | null;
   return (
     typeof candidate === 'object' &&

@@ -5,7 +5,8 @@
  * was down are not received (NOTIFY stores nothing).
  * @module
  */
-import pg from 'pg';
+import type pg from 'pg';
+import { loadPg } from '../optional-pg.ts';
 import { SignalChannelClosedError, SignalPayloadTooLargeError } from './coordination-errors.ts';
 import {
   type PostgresConnection,
@@ -149,7 +150,7 @@ export class PostgresSignalChannel implements SignalChannel {
   }
 
   async #connectOnce(): Promise<pg.Client> {
-    const client = new pg.Client(this.#clientConfig);
+    const client = new (loadPg().Client)(this.#clientConfig);
     client.on('error', (error) => this.#onClientGone(client, error));
     client.on('end', () => this.#onClientGone(client, undefined));
     client.on('notification', (notification) =>
