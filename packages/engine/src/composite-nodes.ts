@@ -225,6 +225,7 @@ export class CompositeNodes {
       nodeId: run.node.id,
       priority: run.context.priority,
       generation: run.generation,
+      ...(run.context.trace === undefined ? {} : { trace: run.context.trace }),
     };
   }
 

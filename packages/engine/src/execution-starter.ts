@@ -18,6 +18,7 @@ import {
 import type { EngineEvents } from './engine-events.ts';
 import { type ExecutionJobContext, toQueuePriority } from './node-jobs.ts';
 import type { NodePipeline } from './node-pipeline.ts';
+import type { EngineTracing, ExecutionSpan } from './tracing-port.ts';
 import type { WorkflowCatalog } from './workflow-catalog.ts';
 import { startScheduledRun } from './workflow-schedules.ts';
 
@@ -47,6 +48,7 @@ export class ExecutionStarter {
   readonly #pipeline: NodePipeline;
   readonly #events: EngineEvents;
   readonly #defaultPriority: number;
+  readonly #tracing: EngineTracing | undefined;
 
   constructor(deps: {
     config: { defaultPriority: number };
@@ -55,6 +57,7 @@ export class ExecutionStarter {
     catalog: WorkflowCatalog;
     pipeline: NodePipeline;
     events: EngineEvents;
+    tracing?: EngineTracing | undefined;
   }) {
     this.#store = deps.store;
     this.#queues = deps.queues;
@@ -62,14 +65,37 @@ export class ExecutionStarter {
     this.#pipeline = deps.pipeline;
     this.#events = deps.events;
     this.#defaultPriority = deps.config.defaultPriority;
+    this.#tracing = deps.tracing;
   }
 
-  /** Creates an execution of the latest version and starts it; returns its id. */
-  async enqueue(
+  /**
+   * Creates an execution of the latest version and starts it; returns its id. With tracing, the
+   * start is the execution's span (under the caller's active span), carried in its jobs.
+   */
+  enqueue(
     workflowId: string,
     initialData: unknown,
     options: EnqueueWorkflowOptions = {},
     internal: { startNowWithKey?: string | undefined } = {},
+  ): Promise<string> {
+    if (this.#tracing === undefined)
+      return this.#enqueue(workflowId, initialData, options, internal);
+    // Started before the first await, so the caller's active span is its parent.
+    const span = this.#tracing.startExecution({ workflowId });
+    return this.#enqueue(workflowId, initialData, options, internal, span).catch(
+      (error: unknown) => {
+        span.end('error', toError(error));
+        throw error;
+      },
+    );
+  }
+
+  async #enqueue(
+    workflowId: string,
+    initialData: unknown,
+    options: EnqueueWorkflowOptions,
+    internal: { startNowWithKey?: string | undefined },
+    span?: ExecutionSpan,
   ): Promise<string> {
     checkStartInput(workflowId, initialData, options);
     const { version, graph } = await this.#catalog.latest(workflowId);
@@ -93,7 +119,9 @@ export class ExecutionStarter {
       workflowId,
       workflowVersion: version,
       priority,
+      trace: span?.carrier,
     };
+    span?.setExecutionId(execution.executionId);
     if (created)
       this.#events.emit('execution:enqueued', { executionId: execution.executionId, workflowId });
     try {
@@ -101,13 +129,20 @@ export class ExecutionStarter {
         // A start job whose id is the caller's key: re-adding it is a no-op, so a retried call after
         // a crash between create and add still starts the execution exactly once.
         await this.#queues.addWorkflowJob(
-          { workflowId, executionId: execution.executionId, workflowVersion: version, priority },
+          {
+            workflowId,
+            executionId: execution.executionId,
+            workflowVersion: version,
+            priority,
+            trace: context.trace,
+          },
           {
             jobId: queueJobId(options.jobId ?? startJobId(execution.executionId)),
             delay: options.delay,
             priority,
           },
         );
+        span?.end('queued');
         return execution.executionId;
       }
       if (created || (execution.status === 'running' && execution.resolvedCount === 0)) {
@@ -122,6 +157,7 @@ export class ExecutionStarter {
       if (created) await this.#abandonStart(execution.executionId, workflowId, error);
       throw error;
     }
+    span?.end('started');
     return execution.executionId;
   }
 
@@ -181,6 +217,7 @@ export class ExecutionStarter {
       workflowId: current.workflowId,
       workflowVersion: current.workflowVersion,
       priority: data.priority,
+      trace: data.trace,
     };
     await this.#pipeline.enqueueNodes(graph, context, graph.entryNodes);
     if (change.changed)

@@ -36,6 +36,15 @@ export {
   DEFAULT_CIRCUIT_BREAKER_TIMEOUT_MS,
   DEFAULT_HALF_OPEN_RETRY_AFTER_MS,
 } from './resilience/circuit-breakers.ts';
+export type {
+  EngineTracing,
+  ExecutionSpan,
+  ExecutionSpanOutcome,
+  NodeSpan,
+  NodeSpanInfo,
+  NodeSpanOutcome,
+  TraceCarrier,
+} from './tracing-port.ts';
 export type { TriggerWebhookOptions } from './webhook-triggers.ts';
 export {
   type DLQItem,

@@ -14,6 +14,8 @@ export interface ExecutionJobContext {
   priority?: number | undefined;
   /** The parent execution, `null` when known to have none, absent when not known. */
   parentExecutionId?: string | null | undefined;
+  /** The execution span's trace context, carried in every node job (see `EngineTracing`). */
+  trace?: Record<string, string> | undefined;
 }
 
 /**
@@ -64,6 +66,7 @@ export function nodeJobData(execution: ExecutionJobContext, nodeId: string): Nod
     nodeId,
   };
   if (execution.priority !== undefined) data.priority = execution.priority;
+  if (execution.trace !== undefined) data.trace = execution.trace;
   return data;
 }
 

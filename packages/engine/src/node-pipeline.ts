@@ -33,6 +33,7 @@ import {
 } from './outcome-dispatcher.ts';
 import { readParentLink } from './parent-link.ts';
 import type { CircuitBreakers } from './resilience/circuit-breakers.ts';
+import type { EngineTracing, NodeSpanOutcome } from './tracing-port.ts';
 
 /** What the node pipeline works with. */
 export interface NodePipelineDeps extends OutcomeDispatcherDeps, ExecutorRunnerDeps {
@@ -40,6 +41,8 @@ export interface NodePipelineDeps extends OutcomeDispatcherDeps, ExecutorRunnerD
   cancelChild: (executionId: string) => Promise<unknown>;
   /** Pauses a child execution and its descendants. */
   pauseChild: (executionId: string) => Promise<unknown>;
+  /** OpenTelemetry-style spans per node attempt, when set. */
+  tracing?: EngineTracing | undefined;
 }
 
 /** Nodes one job may run in a row (a chain) before the rest goes back to the queue. */
@@ -102,6 +105,7 @@ export class NodePipeline {
             workflowId: execution.workflowId,
             workflowVersion: execution.workflowVersion,
             priority: link?.priority,
+            trace: link?.trace,
           },
           graph.entryNodes,
         );
@@ -250,126 +254,157 @@ export class NodePipeline {
     const attempt = step.attemptsMade + 1;
     const started = Date.now();
 
-    let outcome: Outcome;
+    const span = this.#deps.tracing?.startNode({
+      workflowId,
+      executionId,
+      nodeId,
+      nodeType: node.type,
+      attempt,
+      carrier: step.data.trace,
+      startTime: started,
+    });
+    let spanOutcome: NodeSpanOutcome | undefined;
+    let spanError: Error | undefined;
     try {
-      if (node.type === 'delay' && !step.data.resumeAfterDelay) {
-        await this.#scheduleDelay(
-          graph,
-          context,
-          nodeId,
-          resolveDelayDuration(node.config ?? {}, started),
-        );
-        return undefined;
-      }
-      let result: ExecutionResult | undefined;
-      if (node.type === 'sub-workflow' || node.type === 'map') {
-        const run = { context, node, execution, inputData, generation: step.jobId };
-        if (continuation === undefined) {
-          this.#emitStarted(step, node.type, attempt);
-          result = await this.#composite.start(run);
-        } else {
-          result = await this.#composite.resume(run, continuation);
+      let outcome: Outcome;
+      try {
+        if (node.type === 'delay' && !step.data.resumeAfterDelay) {
+          await this.#scheduleDelay(
+            graph,
+            context,
+            nodeId,
+            resolveDelayDuration(node.config ?? {}, started),
+          );
+          spanOutcome = 'delayed';
+          return undefined;
         }
-        if (result === undefined) return undefined; // children still running; they report back
-      } else {
-        await this.#runner.admit(node.type, executionId);
-        this.#emitStarted(step, node.type, attempt);
-        result = await this.#runner.run(
-          node,
-          step.data,
-          {
+        let result: ExecutionResult | undefined;
+        if (node.type === 'sub-workflow' || node.type === 'map') {
+          const run = { context, node, execution, inputData, generation: step.jobId };
+          if (continuation === undefined) {
+            this.#emitStarted(step, node.type, attempt);
+            result = await this.#composite.start(run);
+          } else {
+            result = await this.#composite.resume(run, continuation);
+          }
+          if (result === undefined) {
+            spanOutcome = 'waiting';
+            return undefined; // children still running; they report back
+          }
+        } else {
+          await this.#runner.admit(node.type, executionId);
+          this.#emitStarted(step, node.type, attempt);
+          const inputs = {
             inputData,
             parentResults,
             depth: execution.depth,
             parentExecutionId: execution.parentExecutionId,
-          },
-          attempt,
-        );
-      }
-      outcome = {
-        result,
-        resolution: resolveNodeEdges(graph, nodeId, result, { continueOnFail }),
-      };
-    } catch (thrown) {
-      const error = toError(thrown);
-      // Cancelled while it ran: the execution is over, there is no result to record or retry;
-      // the attempt's span says it was cancelled (an executor that ignored its signal was abandoned).
-      if (WorkflowError.isInstance(error) && error.code === 'EXECUTION_CANCELLED') {
+          };
+          result = await (span === undefined
+            ? this.#runner.run(node, step.data, inputs, attempt)
+            : span.run(() => this.#runner.run(node, step.data, inputs, attempt)));
+        }
+        outcome = {
+          result,
+          resolution: resolveNodeEdges(graph, nodeId, result, { continueOnFail }),
+        };
+      } catch (thrown) {
+        const error = toError(thrown);
+        // Cancelled while it ran: the execution is over, there is no result to record or retry;
+        // the attempt's span says it was cancelled (an executor that ignored its signal was abandoned).
+        if (WorkflowError.isInstance(error) && error.code === 'EXECUTION_CANCELLED') {
+          this.#recordSpan(context, nodeId, attempt, started, error);
+          spanOutcome = 'cancelled';
+          spanError = error;
+          return undefined;
+        }
+        // The engine is shutting down and the node did not finish in time: it goes back to the
+        // queue without using an attempt, for another worker (or this one's successor) to run.
+        if (isShutdownError(error)) {
+          this.#recordSpan(context, nodeId, attempt, started, error);
+          spanOutcome = 'handed-back';
+          if (step.job === undefined || step.token === undefined) {
+            await this.#requeue(graph, context, nodeId, {
+              delay: 1,
+              attemptsMade: step.attemptsMade,
+            });
+            return undefined;
+          }
+          await this.handBack(step.job, step.token, 0);
+        }
+        // Turned away (an open breaker, a rate limit): wait and try again without using an attempt.
+        if (
+          WorkflowError.isInstance(error) &&
+          (error.code === 'CIRCUIT_BREAKER_OPEN' || error.code === 'RATE_LIMITED')
+        ) {
+          const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
+          const delay = typeof retryAfterMs === 'number' ? retryAfterMs : 1_000;
+          spanOutcome = 'deferred';
+          if (step.job === undefined || step.token === undefined) {
+            await this.#requeue(graph, context, nodeId, { delay, attemptsMade: step.attemptsMade });
+            return undefined;
+          }
+          await step.job.moveToDelayed(Date.now() + delay, step.token);
+          throw new DelayedError();
+        }
         this.#recordSpan(context, nodeId, attempt, started, error);
-        return undefined;
-      }
-      // The engine is shutting down and the node did not finish in time: it goes back to the
-      // queue without using an attempt, for another worker (or this one's successor) to run.
-      if (isShutdownError(error)) {
-        this.#recordSpan(context, nodeId, attempt, started, error);
-        if (step.job === undefined || step.token === undefined) {
+        if (!shouldMoveToDLQ(error, attempt, policy.maxAttempts)) {
+          spanOutcome = 'retrying';
+          spanError = error;
+          this.#deps.events.emit('node:retrying', {
+            executionId,
+            workflowId,
+            nodeId,
+            nodeType: node.type,
+            attempt,
+            error: error.message,
+          });
+          if (step.job !== undefined) {
+            ATTEMPT_FAILURES.add(error);
+            throw error; // BullMQ retries the job with its backoff
+          }
+          // Run inline: the retries go to a job of the node's own.
           await this.#requeue(graph, context, nodeId, {
-            delay: 1,
-            attemptsMade: step.attemptsMade,
+            delay: computeBackoffDelay(policy.backoff, attempt),
+            attemptsMade: attempt,
           });
           return undefined;
         }
-        await this.handBack(step.job, step.token, 0);
-      }
-      // Turned away (an open breaker, a rate limit): wait and try again without using an attempt.
-      if (
-        WorkflowError.isInstance(error) &&
-        (error.code === 'CIRCUIT_BREAKER_OPEN' || error.code === 'RATE_LIMITED')
-      ) {
-        const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
-        const delay = typeof retryAfterMs === 'number' ? retryAfterMs : 1_000;
-        if (step.job === undefined || step.token === undefined) {
-          await this.#requeue(graph, context, nodeId, { delay, attemptsMade: step.attemptsMade });
-          return undefined;
-        }
-        await step.job.moveToDelayed(Date.now() + delay, step.token);
-        throw new DelayedError();
-      }
-      this.#recordSpan(context, nodeId, attempt, started, error);
-      if (!shouldMoveToDLQ(error, attempt, policy.maxAttempts)) {
-        this.#deps.events.emit('node:retrying', {
-          executionId,
-          workflowId,
-          nodeId,
-          nodeType: node.type,
-          attempt,
+        const result: ExecutionResult = {
+          success: false,
           error: error.message,
-        });
-        if (step.job !== undefined) {
-          ATTEMPT_FAILURES.add(error);
-          throw error; // BullMQ retries the job with its backoff
-        }
-        // Run inline: the retries go to a job of the node's own.
-        await this.#requeue(graph, context, nodeId, {
-          delay: computeBackoffDelay(policy.backoff, attempt),
-          attemptsMade: attempt,
-        });
-        return undefined;
+          metadata: {
+            attempts: attempt,
+            ...(WorkflowError.isInstance(error) ? { code: error.code } : {}),
+            ...(continueOnFail ? {} : { [HARD_FAILURE]: true }),
+          },
+        };
+        outcome = {
+          result,
+          resolution: resolveNodeEdges(graph, nodeId, result, { continueOnFail }),
+          error,
+        };
       }
-      const result: ExecutionResult = {
-        success: false,
-        error: error.message,
-        metadata: {
-          attempts: attempt,
-          ...(WorkflowError.isInstance(error) ? { code: error.code } : {}),
-          ...(continueOnFail ? {} : { [HARD_FAILURE]: true }),
-        },
-      };
-      outcome = {
-        result,
-        resolution: resolveNodeEdges(graph, nodeId, result, { continueOnFail }),
-        error,
-      };
+      if (!outcome.error) this.#recordSpan(context, nodeId, attempt, started);
+      const next = await this.#outcomes.finish(graph, context, nodeId, outcome, {
+        jobId: step.jobId,
+        attempt,
+        inputData,
+        durationMs: Date.now() - started,
+        mayInline,
+      });
+      spanOutcome = outcome.error ? 'failed' : 'success';
+      spanError = outcome.error;
+      return next === undefined ? undefined : this.#inlineStep(context, next);
+    } catch (thrown) {
+      if (spanOutcome === undefined) {
+        spanOutcome = 'error';
+        spanError = toError(thrown);
+      }
+      throw thrown;
+    } finally {
+      span?.end(spanOutcome ?? 'error', spanError);
     }
-    if (!outcome.error) this.#recordSpan(context, nodeId, attempt, started);
-    const next = await this.#outcomes.finish(graph, context, nodeId, outcome, {
-      jobId: step.jobId,
-      attempt,
-      inputData,
-      durationMs: Date.now() - started,
-      mayInline,
-    });
-    return next === undefined ? undefined : this.#inlineStep(context, next);
   }
 
   /** `node:started`, with the queue wait of a job's first attempt. */
@@ -397,6 +432,7 @@ export class NodePipeline {
       workflowId: data.workflowId,
       workflowVersion: data.workflowVersion,
       priority: data.priority,
+      trace: data.trace,
     };
   }
 

@@ -132,6 +132,7 @@ export class OutcomeDispatcher {
           workflowId: link.workflowId,
           workflowVersion: link.workflowVersion,
           priority: link.priority,
+          trace: link.trace,
         },
         link.nodeId,
         {

@@ -11,6 +11,8 @@ export interface ParentLink {
   generation: string;
   /** The item of a `map` node the child runs. */
   index?: number | undefined;
+  /** The parent execution's trace context: the child's node spans join the parent's trace. */
+  trace?: Record<string, string> | undefined;
 }
 
 /** The metadata key under which a child execution keeps its {@link ParentLink}. */

@@ -47,6 +47,7 @@ import {
 } from './execution-starter.ts';
 import { NodePipeline } from './node-pipeline.ts';
 import type { CircuitBreakerStats } from './resilience/circuit-breakers.ts';
+import type { EngineTracing } from './tracing-port.ts';
 import { type TriggerWebhookOptions, WebhookTriggers } from './webhook-triggers.ts';
 import { WorkflowCatalog } from './workflow-catalog.ts';
 import { type ScheduleInfo, WorkflowSchedules } from './workflow-schedules.ts';
@@ -65,6 +66,11 @@ export interface WorkflowEngineOptions {
    */
   connection: QueueConnection;
   config?: EngineConfig | undefined;
+  /**
+   * Spans per execution start and node attempt, with W3C trace context carried in the jobs: pass
+   * `createTracing()` from `@spane/observability` (OpenTelemetry). Default is none: no spans, no cost.
+   */
+  tracing?: EngineTracing | undefined;
 }
 
 /** One item of the dead-letter queue. */
@@ -162,8 +168,13 @@ export class WorkflowEngine {
       },
       cancelChild: (executionId) => this.#control.cancel(executionId, { notifyParent: false }),
       pauseChild: (executionId) => this.#control.pause(executionId),
+      tracing: options.tracing,
     });
-    this.#starter = new ExecutionStarter({ ...deps, pipeline: this.#pipeline });
+    this.#starter = new ExecutionStarter({
+      ...deps,
+      pipeline: this.#pipeline,
+      tracing: options.tracing,
+    });
     this.#replayer = new ExecutionReplayer({ ...deps, pipeline: this.#pipeline });
     this.#schedules = new WorkflowSchedules(deps);
     this.#webhooks = new WebhookTriggers({ starter: this.#starter });

@@ -1,7 +1,8 @@
 /**
  * `@spane/observability`: watching SPANE run. Prometheus metrics on prom-client, health with
  * liveness and readiness probes, the engine's durable event stream as server-sent events, and a
- * structured JSON logger with secret redaction, and process signal handling for a graceful shutdown. Every piece is opt-in: an engine that does not use
+ * structured JSON logger with secret redaction, OpenTelemetry spans (`createTracing`), and process
+ * signal handling for a graceful shutdown. Every piece is opt-in: an engine that does not use
  * this package pays nothing for it.
  * @module
  */
@@ -58,4 +59,10 @@ export {
   signalExitCode,
 } from './shutdown/install-shutdown-handlers.ts';
 export { ShutdownError, type ShutdownErrorCode } from './shutdown/shutdown-error.ts';
+export {
+  type CreateTracingOptions,
+  createTracing,
+} from './tracing/create-tracing.ts';
+export { SPANE_ATTRIBUTES } from './tracing/span-attributes.ts';
+export { w3cTraceContext } from './tracing/w3c-trace-context.ts';
 export { TimeoutError } from './with-timeout.ts';

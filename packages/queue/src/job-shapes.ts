@@ -12,6 +12,8 @@ export interface NodeJobData {
   attemptOffset?: number | undefined;
   /** Set on the continuation job of a `sub-workflow` or `map` node: the child that finished. */
   childExecutionId?: string | undefined;
+  /** W3C trace context of the execution's span (`traceparent`, `tracestate`), when traced. */
+  trace?: Record<string, string> | undefined;
 }
 
 /** Data of a workflow job: start an execution (created earlier, or to create now). */
@@ -32,6 +34,8 @@ export interface WorkflowJobData {
    * run starts. It is the id of the store record that holds the data as its initial data.
    */
   initialDataRef?: string | undefined;
+  /** W3C trace context of the execution's span, when traced. */
+  trace?: Record<string, string> | undefined;
 }
 
 /** Data of a dead-letter job: what failed, why, and how to put it back. */
