@@ -9,5 +9,12 @@ export default defineProject({
     // Property and fuzz tests run hundreds of cases on a loaded 2-core CI machine: a ceiling, not
     // a speed assertion.
     testTimeout: 30_000,
+    // The type tests (`*.test-d.ts`, expectTypeOf) run with every `vitest run`, so `npm test`
+    // fails when inference breaks.
+    typecheck: {
+      enabled: true,
+      include: ['src/**/*.test-d.ts'],
+      tsconfig: './tsconfig.json',
+    },
   },
 });

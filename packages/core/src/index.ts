@@ -29,6 +29,35 @@ export { type CompiledWorkflow, compileWorkflow, getCompiledNode } from './dag/c
 export { findCycles } from './dag/find-cycles.ts';
 export { topologicalOrder } from './dag/topological-order.ts';
 export {
+  type AnyDefinedNode,
+  type DefinedNode,
+  type DefinedNodeTypes,
+  defineNode,
+  type JoinInput,
+  type NodeConfigInput,
+  type NodeContext,
+  type NodeEntryInput,
+  type NodeOutput,
+  type NodeParents,
+  type NodeSpec,
+  type UntypedConfig,
+} from './definition/define-node.ts';
+export type {
+  ExecutionId,
+  TypedExecutionState,
+} from './definition/typed-execution.ts';
+export {
+  type BuilderNodeOptions,
+  type NodeOptions,
+  type TypedWorkflow,
+  WorkflowBuilder,
+  type WorkflowInput,
+  type WorkflowOptions,
+  type WorkflowOutputs,
+  type WorkflowSource,
+  workflow,
+} from './definition/workflow-builder.ts';
+export {
   CircuitBreakerOpenError,
   ConfigurationError,
   CycleDetectedError,

@@ -18,6 +18,8 @@ export interface ValidationIssue {
     | 'trigger';
   /** For a cycle: its nodes in edge order, the first repeated at the end. */
   cycle?: readonly string[] | undefined;
+  /** For a problem in one node (its config, its type): that node's id. */
+  nodeId?: string | undefined;
 }
 
 /** A workflow definition (or a node config) failed validation; `issues` says where and why. */

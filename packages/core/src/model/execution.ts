@@ -3,10 +3,10 @@
  * @module
  */
 
-/** What an executor returns for one node. */
-export interface ExecutionResult {
+/** What an executor returns for one node; `Output` types its `data` (default `unknown`). */
+export interface ExecutionResult<Output = unknown> {
   success: boolean;
-  data?: unknown;
+  data?: Output;
   error?: string | undefined;
   /** The node did not run (its branch was not taken) or chose not to. */
   skipped?: boolean | undefined;
@@ -48,14 +48,17 @@ export interface NodeLogger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** Everything an executor gets for one attempt of one node. */
-export interface ExecutionContext {
+/**
+ * Everything an executor gets for one attempt of one node. `Input` types `inputData` and `Config`
+ * types `nodeConfig`; {@link defineNode} fills both from its schemas and declared parents.
+ */
+export interface ExecutionContext<Input = unknown, Config = Record<string, unknown>> {
   workflowId: string;
   executionId: string;
   nodeId: string;
-  /** The initial data (entry nodes), the single active parent's data, or `{ [parentId]: data }`. */
-  inputData: unknown;
-  nodeConfig: Record<string, unknown>;
+  /** The initial data (entry nodes), the single parent's data, or `{ [parentId]: data }`. */
+  inputData: Input;
+  nodeConfig: Config;
   /** The results of this node's parents. */
   previousResults: Record<string, ExecutionResult>;
   parentExecutionId?: string | undefined;

@@ -1,3 +1,4 @@
+import type { AnyDefinedNode } from '../definition/define-node.ts';
 import { ConfigurationError } from '../errors/error-classes.ts';
 import type { INodeExecutor, NodeExecutorFunction } from '../model/execution.ts';
 import { BUILT_IN_NODE_TYPES, type CircuitBreakerConfig } from '../model/workflow-definition.ts';
@@ -15,6 +16,7 @@ export interface RateLimitConfig {
  * ```ts
  * const registry = new NodeRegistry();
  * registry.register('http', new HttpExecutor());
+ * registry.register(fetchOrder); // a defineNode() node, under its own type
  * registry.registerRateLimit('http', { max: 10, duration: 1000 });
  * ```
  */
@@ -24,12 +26,26 @@ export class NodeRegistry {
   readonly #breakers = new Map<string, CircuitBreakerConfig>();
 
   /**
-   * Registers the executor of a node type: an object with `execute`, or a plain async function.
+   * Registers the executor of a node type: an object with `execute`, or a plain async function;
+   * or a node made by {@link defineNode}, under its `type` (its config schema then checks every
+   * node of that type when a workflow is registered).
    *
    * @throws ConfigurationError for an empty type or a built-in one (`delay`, `sub-workflow`, `map`).
    */
-  register(type: string, executor: INodeExecutor | NodeExecutorFunction): this {
-    if (!type) throw new ConfigurationError('A node type must be a non-empty string');
+  register(node: AnyDefinedNode): this;
+  register(type: string, executor: INodeExecutor | NodeExecutorFunction): this;
+  register(
+    typeOrNode: string | AnyDefinedNode,
+    maybeExecutor?: INodeExecutor | NodeExecutorFunction,
+  ): this {
+    const type = typeof typeOrNode === 'string' ? typeOrNode : typeOrNode?.type;
+    const executor = typeof typeOrNode === 'string' ? maybeExecutor : typeOrNode;
+    if (!type || typeof type !== 'string') {
+      throw new ConfigurationError('A node type must be a non-empty string');
+    }
+    if (executor === undefined || executor === null) {
+      throw new ConfigurationError(`No executor given for node type "${type}"`);
+    }
     if (BUILT_IN_NODE_TYPES.includes(type)) {
       throw new ConfigurationError(`"${type}" is a built-in node type and cannot be registered`);
     }

@@ -225,7 +225,12 @@ function checkCustomConfigs(
       found = [{ path: '', message: `the config check threw: ${describeThrown(error)}` }];
     }
     for (const issue of found ?? []) {
-      issues.push({ path: at(issue.path), message: issue.message, kind: 'node-config' });
+      issues.push({
+        path: at(issue.path),
+        message: issue.message,
+        kind: 'node-config',
+        nodeId: node.id,
+      });
     }
   });
   return issues;
