@@ -500,7 +500,12 @@ describe('validateWorkflowDefinition: checkNodeConfig', () => {
       },
     });
     expect(issues).toEqual([
-      { path: 'nodes[0].config.expression', message: 'does not parse', kind: 'node-config' },
+      {
+        path: 'nodes[0].config.expression',
+        message: 'does not parse',
+        kind: 'node-config',
+        nodeId: 'a',
+      },
     ]);
     // Built-in types (delay) are never handed to the check.
     expect(seen).toEqual([
