@@ -30,6 +30,7 @@ beforeAll(async () => {
       if (flaky < 3) return sendJson(response, 503, { error: 'busy' });
       return sendJson(response, 200, { ok: flaky });
     }
+    if (request.url === '/later') return sendJson(response, 429, {}, { 'retry-after': '60' });
     if (request.url === '/missing') return sendJson(response, 404, { error: 'nope' });
     if (request.url === '/big') {
       response.writeHead(200, { 'content-type': 'text/plain' });
@@ -133,5 +134,25 @@ describe('http node', () => {
       .execute(contextFor({}, { url: { $expr: "'file:///etc/passwd'" } }))
       .catch((e) => e);
     expect(error.code).toBe('CONFIGURATION_ERROR');
+  });
+
+  it('gives up at once on a Retry-After beyond maxDelay or past the node deadline', async () => {
+    const started = Date.now();
+    const beyond = await http
+      .execute(contextFor({}, { url: `${server.url}/later`, retry: { maxDelay: 1_000 } }))
+      .catch((e) => e);
+    expect(beyond).toMatchObject({ status: 429, retryable: true, requests: 1 });
+    expect(beyond.message).toContain('retry.maxDelay (1000 ms)');
+    const pastDeadline = await http
+      .execute(
+        contextFor(
+          {},
+          { url: `${server.url}/later`, retry: { maxDelay: 120_000 } },
+          { deadline: Date.now() + 5_000 },
+        ),
+      )
+      .catch((e) => e);
+    expect(pastDeadline.message).toContain("past the node's deadline");
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });
