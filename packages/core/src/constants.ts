@@ -24,3 +24,5 @@ export const DEFAULT_PAYLOAD_THRESHOLD_BYTES = 64 * 1024;
 export const DEFAULT_MAX_LOGS_PER_EXECUTION = 1000;
 /** Spans kept per execution by the in-memory store. */
 export const DEFAULT_MAX_SPANS_PER_EXECUTION = 1000;
+/** How long an execution may go without node progress before it counts as stuck, in ms (15 min). */
+export const DEFAULT_STUCK_AFTER_MS = 15 * 60_000;

@@ -70,6 +70,27 @@ export interface EngineConfig {
    * or a PostgreSQL table), readable from any process with `subscribe`. Default is `true`.
    */
   events?: boolean | undefined;
+  /**
+   * How often a process running workers runs the recovery sweep (executions running or pending with
+   * no queued or active work get their ready nodes enqueued again) and the stuck-run check
+   * (`execution:stuck` events), in ms. `0` turns both off. Default is 60000.
+   */
+  recoveryIntervalMs?: number | undefined;
+  /**
+   * How long an execution must have been unchanged before the sweep may count it as orphaned, in ms.
+   * Default is 30000: far longer than the gap between storing a result and queueing what follows.
+   */
+  recoveryQuietMs?: number | undefined;
+  /**
+   * How far past its timeout an active node may run before its execution counts as stuck, in ms.
+   * Default is 60000.
+   */
+  stuckNodeGraceMs?: number | undefined;
+  /**
+   * How long `registerWorkflow` waits for the queue server (to sync schedules) before it throws
+   * `QueueUnavailableError`, in ms. Default is 10000.
+   */
+  queueTimeoutMs?: number | undefined;
 }
 
 /** An {@link EngineConfig} with every default filled in. */
@@ -101,5 +122,9 @@ export function resolveEngineConfig(config: EngineConfig = {}): ResolvedEngineCo
     inlineChains: config.inlineChains ?? true,
     traces: config.traces ?? true,
     events: config.events ?? true,
+    recoveryIntervalMs: config.recoveryIntervalMs ?? 60_000,
+    recoveryQuietMs: config.recoveryQuietMs ?? 30_000,
+    stuckNodeGraceMs: config.stuckNodeGraceMs ?? 60_000,
+    queueTimeoutMs: config.queueTimeoutMs ?? 10_000,
   };
 }

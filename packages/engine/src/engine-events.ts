@@ -12,7 +12,7 @@ export interface EngineEventMap {
   'execution:cancelled': { executionId: string; workflowId: string };
   /**
    * An execution made no progress for longer than its workflow allows (or a node ran far past its
-   * timeout); raised once per episode by `findStuckExecutions`.
+   * timeout); raised once per episode (per process) by `findStuckExecutions` and the periodic check.
    */
   'execution:stuck': {
     executionId: string;
@@ -22,6 +22,11 @@ export interface EngineEventMap {
     since: number;
     nodeId?: string | undefined;
   };
+  /**
+   * The recovery sweep found an execution running or pending with no work in the queues and
+   * enqueued its ready nodes again.
+   */
+  'execution:recovered': { executionId: string; workflowId: string; nodeIds: string[] };
   'node:started': {
     executionId: string;
     workflowId: string;

@@ -26,6 +26,7 @@ export {
   type EngineEventTap,
 } from './engine-events.ts';
 export type { BulkWorkflowItem, EnqueueWorkflowOptions } from './execution-starter.ts';
+export type { RecoveredExecution } from './recovery-sweep.ts';
 export {
   type CircuitBreakerCall,
   type CircuitBreakerState,
@@ -36,6 +37,7 @@ export {
   DEFAULT_CIRCUIT_BREAKER_TIMEOUT_MS,
   DEFAULT_HALF_OPEN_RETRY_AFTER_MS,
 } from './resilience/circuit-breakers.ts';
+export type { StuckExecution } from './stuck-detector.ts';
 export type {
   EngineTracing,
   ExecutionSpan,

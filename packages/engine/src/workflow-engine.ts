@@ -6,6 +6,7 @@ import {
   type ExecutionStore,
   isTerminalStatus,
   type NodeRegistry,
+  QueueUnavailableError,
   type ScheduleSpec,
   toError,
   UnsupportedInputError,
@@ -46,7 +47,10 @@ import {
   queueJobId,
 } from './execution-starter.ts';
 import { NodePipeline } from './node-pipeline.ts';
+import { RecoveryLoop } from './recovery-loop.ts';
+import { type RecoveredExecution, RecoverySweep } from './recovery-sweep.ts';
 import type { CircuitBreakerStats } from './resilience/circuit-breakers.ts';
+import { StuckDetector, type StuckExecution } from './stuck-detector.ts';
 import type { EngineTracing } from './tracing-port.ts';
 import { type TriggerWebhookOptions, WebhookTriggers } from './webhook-triggers.ts';
 import { WorkflowCatalog } from './workflow-catalog.ts';
@@ -105,6 +109,9 @@ export class WorkflowEngine {
   readonly #replayer: ExecutionReplayer;
   readonly #schedules: WorkflowSchedules;
   readonly #webhooks: WebhookTriggers;
+  readonly #stuck: StuckDetector;
+  readonly #sweep: RecoverySweep;
+  readonly #recoveryLoop: RecoveryLoop;
   readonly #events = new EngineEvents();
   readonly #stream: EngineEventStream;
   readonly #workers: Worker[] = [];
@@ -178,6 +185,18 @@ export class WorkflowEngine {
     this.#replayer = new ExecutionReplayer({ ...deps, pipeline: this.#pipeline });
     this.#schedules = new WorkflowSchedules(deps);
     this.#webhooks = new WebhookTriggers({ starter: this.#starter });
+    this.#stuck = new StuckDetector({ ...deps, nodeGraceMs: this.#config.stuckNodeGraceMs });
+    this.#sweep = new RecoverySweep({
+      ...deps,
+      pipeline: this.#pipeline,
+      quietMs: this.#config.recoveryQuietMs,
+    });
+    this.#recoveryLoop = new RecoveryLoop({
+      intervalMs: this.#config.recoveryIntervalMs,
+      sweep: () => this.#sweep.run(),
+      findStuck: () => this.#stuck.find(),
+      onError: (error) => this.#events.emit('error', { error, context: 'recovery sweep' }),
+    });
     this.#control = new ExecutionControl({
       ...deps,
       pipeline: this.#pipeline,
@@ -217,6 +236,9 @@ export class WorkflowEngine {
    *
    * @throws WorkflowValidationError (or CycleDetectedError, or InvalidTriggerError for a bad cron,
    * zone or interval) naming the path of every problem; nothing is registered then.
+   * QueueUnavailableError when the queue server refuses or does not answer within
+   * `queueTimeoutMs` (the definition is stored and served here; register it again once the server
+   * is back so that its schedules are in place).
    */
   async registerWorkflow(
     definition: WorkflowDefinition,
@@ -224,8 +246,13 @@ export class WorkflowEngine {
     const { version, graph } = await this.#catalog.register(definition);
     // The validated copy from here on: the definition given may be anything (even a proxy).
     const validated = graph.definition as WorkflowDefinition;
-    await this.#schedules.syncDefinition(validated);
     this.#webhooks.register(validated);
+    await withQueueTimeout(
+      this.#schedules.syncDefinition(validated),
+      this.#config.queueTimeoutMs,
+      `syncing the schedules of workflow "${graph.workflowId}"`,
+      graph.workflowId,
+    );
     return { workflowId: graph.workflowId, version };
   }
 
@@ -422,6 +449,39 @@ export class WorkflowEngine {
     );
     workflowWorker.on('failed', (_job, error) => this.#starter.reportFailure(error));
     this.#workers.push(nodeWorker as Worker, workflowWorker as Worker);
+    if (!this.#closed) this.#recoveryLoop.start();
+  }
+
+  /**
+   * The executions stuck now: running or pending with no node progress for longer than their
+   * workflow's `stuckAfter` (default 15 minutes; a planned wait such as a delay node or a retry's
+   * backoff, and a sub-workflow still running, do not count), or with a node active for longer than
+   * its timeout plus `stuckNodeGraceMs`. Oldest first. Raises `execution:stuck` once per episode in
+   * this process (again only after the execution moved and got stuck anew). Processes running
+   * workers check every `recoveryIntervalMs` by themselves.
+   *
+   * ```ts
+   * engine.on('execution:stuck', ({ executionId, reason }) => alert(`${executionId}: ${reason}`));
+   * const stuck = await engine.findStuckExecutions();
+   * ```
+   */
+  async findStuckExecutions(): Promise<StuckExecution[]> {
+    return this.#stuck.find();
+  }
+
+  /**
+   * Runs the recovery sweep once: every execution running or pending, unchanged for `quietMs`
+   * (default `recoveryQuietMs`, 30 s), with no queued or active job and no sub-workflow still
+   * running, gets its ready nodes enqueued again (a pending one is started), and
+   * `execution:recovered` is raised. Safe to run in many processes at once: the jobs' ids come
+   * from the execution's version, so racing sweeps add each job once. Processes running workers
+   * sweep every `recoveryIntervalMs` by themselves. Returns what it recovered.
+   */
+  async recoverOrphanedExecutions(
+    options: { quietMs?: number | undefined } = {},
+  ): Promise<RecoveredExecution[]> {
+    this.#assertOpen();
+    return this.#sweep.run(options);
   }
 
   /**
@@ -689,6 +749,7 @@ export class WorkflowEngine {
     this.#shutdownState = 'draining';
     this.#shutdownSince = started;
     this.#events.emit('shutdown:started', { timeoutMs, activeNodes: this.#activeNodes });
+    this.#recoveryLoop.stop();
     const deadline = started + Math.max(0, timeoutMs);
     const report = (context: string) => (error: unknown) =>
       this.#events.emit('error', { error: toError(error), context });
@@ -765,6 +826,34 @@ const HAND_BACK_DELAY_MS = 1_000;
 const ABANDON_SLACK_MS = 1_000;
 /** Longest wait for each of the queues, the signal channel and the rate limiter to close. */
 const CLOSE_TIMEOUT_MS = 5_000;
+
+/**
+ * Waits for a queue call for up to `timeoutMs`; a failure or the timeout becomes a
+ * `QueueUnavailableError` (ioredis queues commands while Redis is down, so a call can wait forever).
+ */
+async function withQueueTimeout<T>(
+  work: Promise<T>,
+  timeoutMs: number,
+  operation: string,
+  workflowId: string,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeUp = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${timeoutMs} ms`)),
+      Math.max(0, timeoutMs),
+    );
+  });
+  work.catch(() => undefined); // a late failure after the timeout is not unhandled
+  try {
+    return await Promise.race([work, timeUp]);
+  } catch (error) {
+    if (WorkflowError.isInstance(error)) throw error;
+    throw new QueueUnavailableError(operation, error, { workflowId });
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Waits for `work` until `deadline`; rejects with its error, resolves (without waiting) at the deadline. */
 async function settleBy(work: Promise<unknown> | undefined, deadline: number): Promise<void> {

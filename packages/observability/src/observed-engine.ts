@@ -6,7 +6,13 @@
 import type { WorkflowEngine } from '@spane/engine';
 
 /** The parts of a `WorkflowEngine` that metrics read. */
-export type MetricsEngine = Pick<WorkflowEngine, 'on' | 'getQueueStats' | 'getCircuitBreakerStats'>;
+export type MetricsEngine = Pick<
+  WorkflowEngine,
+  'on' | 'getQueueStats' | 'getCircuitBreakerStats'
+> & {
+  /** Stuck-run detection (a `WorkflowEngine` has it): feeds `spane_executions_stuck` when present. */
+  findStuckExecutions?: (() => Promise<readonly unknown[]>) | undefined;
+};
 
 /** The parts of a `WorkflowEngine` that the event stream handler reads. */
 export type StreamEngine = Pick<WorkflowEngine, 'subscribe'>;

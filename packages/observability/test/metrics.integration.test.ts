@@ -110,6 +110,7 @@ describe('metrics', () => {
     expect(json.counters.spane_nodes_executed_total).toBe(6);
     expect(json.gauges.spane_workflows_active).toBe(0);
     expect(json.gauges.spane_workflows_paused).toBe(0);
+    expect(json.gauges.spane_executions_stuck).toBe(0);
     const p = json.histograms.spane_workflow_duration_seconds;
     expect(p && p.p50 <= p.p90 && p.p90 <= p.p95 && p.p95 <= p.p99).toBe(true);
     expect(await value('spane_queue_jobs', { queue: 'dlq', state: 'waiting' })).toBe(1);
@@ -128,6 +129,41 @@ describe('metrics', () => {
       ((await jsonResponse.json()) as { counters: Record<string, number> }).counters
         .spane_dlq_items_total,
     ).toBe(1);
+  });
+
+  it('spane_executions_stuck counts a stuck run and drops back when it moves', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const store = new InMemoryExecutionStore();
+    const engine = new WorkflowEngine({
+      registry: new NodeRegistry().register('hold', async () => {
+        await held;
+        return successResult('done');
+      }),
+      store,
+      connection: requireEnv('REDIS_URL'),
+      config: { prefix: freshPrefix('stuck'), events: false, recoveryIntervalMs: 0 },
+    });
+    cleanups.push(() => store.close());
+    cleanups.push(() => engine.close({ timeoutMs: 500 }));
+    await engine.registerWorkflow({
+      id: 'held',
+      stuckAfter: 200,
+      nodes: [{ id: 'a', type: 'hold' }],
+    });
+    const metrics = createMetrics({ engine, registry: new Registry() });
+    cleanups.push(() => metrics.close());
+    await engine.startWorkers(1);
+    const executionId = await engine.enqueueWorkflow('held', {});
+    expect((await metrics.json()).gauges.spane_executions_stuck).toBe(0);
+    await eventually(async () => (await metrics.json()).gauges.spane_executions_stuck === 1, {
+      what: 'the run to count as stuck',
+    });
+    release();
+    expect((await engine.waitForExecution(executionId)).status).toBe('completed');
+    expect((await metrics.json()).gauges.spane_executions_stuck).toBe(0);
   });
 
   it('close removes the metrics from a registry shared with other metrics', async () => {

@@ -142,6 +142,7 @@ export {
 export type { JobStatus, QueueCounts, QueueStats } from './queue-stats.ts';
 export {
   type Job,
+  type LiveJob,
   type QueueWorkerOptions,
   WorkflowQueues,
   type WorkflowQueuesOptions,

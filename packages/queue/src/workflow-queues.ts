@@ -51,6 +51,20 @@ export interface QueueWorkerOptions {
 
 type AnyJobData = NodeJobData | WorkflowJobData | DeadLetterJobData;
 
+/** The states of a job that has not finished. */
+const LIVE_STATES = ['active', 'waiting', 'prioritized', 'delayed', 'waiting-children'] as const;
+/** Jobs read per `getJobs` call by {@link WorkflowQueues.liveJobs}. */
+const LIVE_PAGE = 1000;
+
+/** An unfinished job, as {@link WorkflowQueues.liveJobs} lists it. */
+export interface LiveJob<T> {
+  id: string;
+  state: (typeof LIVE_STATES)[number];
+  data: T;
+  /** When its current attempt started (ms since the epoch); set for active jobs. */
+  processedOn?: number | undefined;
+}
+
 interface OpenQueues {
   node: Queue<NodeJobData>;
   workflow: Queue<WorkflowJobData>;
@@ -239,6 +253,41 @@ export class WorkflowQueues {
     } catch {
       return false; // running: it will see the execution's status
     }
+  }
+
+  /**
+   * The unfinished jobs of the node or workflow queue (active, waiting, prioritized, delayed,
+   * waiting for children), read page by page up to `limit` (default 100000): what the recovery
+   * sweep and stuck-run detection compare executions against. Costs a read of every such job.
+   */
+  async liveJobs<R extends 'node' | 'workflow'>(
+    role: R,
+    options: {
+      limit?: number | undefined;
+      /** Only jobs in these states. Default is every unfinished state. */
+      states?: ReadonlyArray<LiveJob<unknown>['state']> | undefined;
+    } = {},
+  ): Promise<Array<LiveJob<R extends 'node' ? NodeJobData : WorkflowJobData>>> {
+    const queues = await this.#open();
+    const queue = queues[role] as Queue;
+    const limit = options.limit ?? 100_000;
+    const found: Array<LiveJob<never>> = [];
+    for (const state of options.states ?? LIVE_STATES) {
+      for (let start = 0; found.length < limit; start += LIVE_PAGE) {
+        const page = await queue.getJobs([state], start, start + LIVE_PAGE - 1, true);
+        for (const job of page) {
+          if (!job?.id) continue;
+          found.push({
+            id: job.id,
+            state,
+            data: job.data as never,
+            ...(job.processedOn ? { processedOn: job.processedOn } : {}),
+          });
+        }
+        if (page.length < LIVE_PAGE) break;
+      }
+    }
+    return found.slice(0, limit);
   }
 
   /** Job counts of every queue. */

@@ -272,6 +272,7 @@ export class InMemoryExecutionStore implements ExecutionStore {
             e.parentExecutionId === query.parentExecutionId) &&
           (query.startedAfter === undefined || e.startedAt >= query.startedAfter) &&
           (query.startedBefore === undefined || e.startedAt < query.startedBefore) &&
+          (query.updatedBefore === undefined || e.updatedAt < query.updatedBefore) &&
           (after === undefined ||
             e.startedAt.getTime() < after.time ||
             (e.startedAt.getTime() === after.time && e.seq < after.seq)),

@@ -38,6 +38,9 @@ export async function listExecutions(
     .$if(query.startedBefore !== undefined, (qb) =>
       qb.where('started_at', '<', query.startedBefore as Date),
     )
+    .$if(query.updatedBefore !== undefined, (qb) =>
+      qb.where('updated_at', '<', query.updatedBefore as Date),
+    )
     .$if(after !== undefined, (qb) =>
       qb.where((eb) =>
         eb(

@@ -2,8 +2,8 @@
  * `npm run chaos`: starts its own PostgreSQL and Redis (with persistence), runs every scenario in
  * turn within a time bound, prints the figures, and exits 1 when an invariant broke.
  *
- * Env: CHAOS_SCALE (default 1) multiplies the number of executions; CHAOS_ONLY runs the scenarios
- * whose name contains it.
+ * Env: CHAOS_SCALE (default 1) multiplies the number of executions (and, above 1, the length of the
+ * kill loops and the deadlines); CHAOS_ONLY runs the scenarios whose name contains it.
  */
 import { startPostgresServer, startRedisServer } from '@spane/local-services';
 import { type ChaosServers, runScenario, type ScenarioOptions } from './scenario.ts';
@@ -11,6 +11,8 @@ import { type ChaosServers, runScenario, type ScenarioOptions } from './scenario
 const scale = Number(process.env.CHAOS_SCALE ?? '1') || 1;
 const only = process.env.CHAOS_ONLY;
 const n = (count: number) => Math.max(10, Math.round(count * scale));
+/** Kill loops and deadlines grow with the scale (never below the base): more work takes longer. */
+const t = (ms: number) => Math.round(ms * Math.max(1, scale));
 
 const scenarios: ScenarioOptions[] = [
   {
@@ -18,16 +20,16 @@ const scenarios: ScenarioOptions[] = [
     queue: 'redis',
     executions: n(300),
     workers: 2,
-    kills: { minMs: 2_000, maxMs: 3_000, forMs: 25_000 },
-    deadlineMs: 150_000,
+    kills: { minMs: 2_000, maxMs: 3_000, forMs: t(25_000) },
+    deadlineMs: t(150_000),
   },
   {
     name: 'SIGKILL loop, Postgres queue + Postgres store',
     queue: 'postgres',
     executions: n(150),
     workers: 2,
-    kills: { minMs: 2_000, maxMs: 3_000, forMs: 25_000 },
-    deadlineMs: 180_000,
+    kills: { minMs: 2_000, maxMs: 3_000, forMs: t(25_000) },
+    deadlineMs: t(180_000),
   },
   {
     name: 'Redis restart, Redis queue + Postgres store',
@@ -35,7 +37,7 @@ const scenarios: ScenarioOptions[] = [
     executions: n(300),
     workers: 2,
     restart: 'redis',
-    deadlineMs: 120_000,
+    deadlineMs: t(120_000),
   },
   {
     name: 'PostgreSQL restart, Redis queue + Postgres store',
@@ -43,7 +45,7 @@ const scenarios: ScenarioOptions[] = [
     executions: n(300),
     workers: 2,
     restart: 'postgres',
-    deadlineMs: 120_000,
+    deadlineMs: t(120_000),
   },
   {
     name: 'PostgreSQL restart, Postgres queue + Postgres store',
@@ -51,7 +53,7 @@ const scenarios: ScenarioOptions[] = [
     executions: n(150),
     workers: 2,
     restart: 'postgres',
-    deadlineMs: 180_000,
+    deadlineMs: t(180_000),
   },
 ];
 

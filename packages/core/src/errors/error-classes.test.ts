@@ -12,6 +12,7 @@ import {
   NodeExecutionError,
   NodeTimeoutError,
   PayloadNotFoundError,
+  QueueUnavailableError,
   RateLimitError,
   SubWorkflowDepthError,
   UnknownNodeTypeError,
@@ -76,6 +77,12 @@ const cases: Array<[string, () => WorkflowError, WorkflowErrorCode, boolean]> = 
   ['ExecutionCancelledError', () => new ExecutionCancelledError('e'), 'EXECUTION_CANCELLED', false],
   ['EngineShutdownError', () => new EngineShutdownError(), 'ENGINE_SHUTDOWN', true],
   ['PayloadNotFoundError', () => new PayloadNotFoundError('ref'), 'PAYLOAD_NOT_FOUND', false],
+  [
+    'QueueUnavailableError',
+    () => new QueueUnavailableError('syncing schedules', new Error('ECONNREFUSED')),
+    'QUEUE_UNAVAILABLE',
+    true,
+  ],
 ];
 
 describe('error classes', () => {

@@ -359,6 +359,26 @@ export class EnqueueFailedError extends WorkflowError {
   }
 }
 
+/**
+ * The queue server did not answer (it is down or unreachable) while an operation needed it; `cause`
+ * says why, when the server refused rather than stayed silent. Retry once it is back.
+ */
+export class QueueUnavailableError extends WorkflowError {
+  constructor(
+    operation: string,
+    cause: unknown,
+    options: { workflowId?: string | undefined } = {},
+  ) {
+    super({
+      message: `The queue server is unavailable: ${operation} failed: ${causeMessage(cause)}`,
+      code: 'QUEUE_UNAVAILABLE',
+      retryable: true,
+      workflowId: options.workflowId,
+      cause,
+    });
+  }
+}
+
 function causeMessage(cause: unknown): string {
   try {
     return cause instanceof Error ? cause.message : String(cause);

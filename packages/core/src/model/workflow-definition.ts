@@ -113,6 +113,12 @@ export interface WorkflowDefinition {
   triggers?: WorkflowTrigger[] | undefined;
   /** Free-form data kept with the definition. */
   metadata?: Record<string, unknown> | undefined;
+  /**
+   * How long (ms) a running or pending execution of this workflow may go without node progress
+   * before `findStuckExecutions` counts it as stuck. Default is 15 minutes
+   * (`DEFAULT_STUCK_AFTER_MS`).
+   */
+  stuckAfter?: number | undefined;
 }
 
 /** Config of a built-in `delay` node. Exactly one field is expected. */

@@ -111,6 +111,11 @@ export interface ExecutionQuery {
   startedAfter?: Date | undefined;
   /** Executions started before this instant. */
   startedBefore?: Date | undefined;
+  /**
+   * Executions whose record last changed before this instant (no status change, no node result
+   * since): how stuck-run detection and the recovery sweep find quiet executions.
+   */
+  updatedBefore?: Date | undefined;
   /** Default is 50; at most 1000. */
   limit?: number | undefined;
   /** The `nextCursor` of the previous page. */

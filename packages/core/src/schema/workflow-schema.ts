@@ -104,6 +104,7 @@ export const WorkflowDefinitionSchema = v.looseObject({
   ),
   triggers: v.optional(v.array(WorkflowTriggerSchema)),
   metadata: v.optional(v.record(v.string(), v.unknown())),
+  stuckAfter: v.optional(positiveInteger),
 });
 
 /** Valibot schema of a `delay` node's config: exactly one duration field. */

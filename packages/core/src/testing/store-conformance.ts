@@ -37,6 +37,12 @@ function uniqueIds(): UniqueIds {
 const ok = (data?: unknown, nextNodes?: string[]): ExecutionResult =>
   nextNodes === undefined ? { success: true, data } : { success: true, data, nextNodes };
 
+/** Lets `ms` of wall-clock time pass (core has no timers: it yields until the clock moved on). */
+async function clockPast(ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() <= until) await Promise.resolve();
+}
+
 function diamond(id: string): WorkflowDefinition {
   return {
     id,
@@ -605,6 +611,29 @@ const CASES: Record<string, CaseBody> = {
       startedAfter: new Date(Date.now() + 60_000),
     });
     assertEqual(future.items.length, 0, 'none in the future');
+  },
+
+  'lists executions by when their record last changed (updatedBefore)': async (store, ids) => {
+    const workflowId = ids.next('wf');
+    const quiet = (await store.createExecution({ workflowId, workflowVersion: 1 })).execution;
+    const moving = (await store.createExecution({ workflowId, workflowVersion: 1 })).execution;
+    await clockPast(20);
+    const between = new Date();
+    await clockPast(20);
+    await store.updateNodeResult(moving.executionId, 'a', { success: true, data: 1 });
+    await store.setExecutionStatus(moving.executionId, 'paused');
+    const page = await store.listExecutions({ workflowId, updatedBefore: between });
+    assertEqual(
+      page.items.map((e) => e.executionId),
+      [quiet.executionId],
+      'only the execution unchanged since',
+    );
+    const later = await store.listExecutions({
+      workflowId,
+      status: ['running', 'paused'],
+      updatedBefore: new Date(Date.now() + 60_000),
+    });
+    assertEqual(later.items.length, 2, 'both before a later instant');
   },
 
   'keeps logs in order and updates spans by id': async (store, ids) => {

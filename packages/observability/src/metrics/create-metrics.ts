@@ -155,6 +155,21 @@ export function createMetrics(options: CreateMetricsOptions): SpaneMetrics {
       }
     },
   });
+  const findStuck = engine.findStuckExecutions?.bind(engine);
+  if (findStuck) {
+    names.push('spane_executions_stuck');
+    new Gauge({
+      name: 'spane_executions_stuck',
+      help: 'Executions stuck now: no node progress past their stuckAfter, or a node far past its timeout.',
+      registers,
+      async collect() {
+        const stuck = await withTimeout(findStuck(), timeoutMs, 'Stuck-run detection').catch(
+          () => undefined,
+        );
+        if (stuck) this.set(stuck.length);
+      },
+    });
+  }
   if (store) {
     const statusGauge = (name: string, help: string, status: 'running' | 'paused') => {
       names.push(name);
