@@ -41,6 +41,8 @@ export interface EngineEventMap {
     workflowId: string;
     nodeId: string;
     nodeType: string;
+    /** The attempt that succeeded, 1 for the first. */
+    attempt: number;
     durationMs: number;
   };
   'node:failed': {
@@ -50,6 +52,8 @@ export interface EngineEventMap {
     nodeType: string;
     error: string;
     final: boolean;
+    /** The last attempt made. */
+    attempt: number;
     durationMs: number;
     /** Whether the failure went to the dead-letter queue (false with `continueOnFail`). */
     deadLettered: boolean;

@@ -25,6 +25,13 @@ export {
   EngineEvents,
   type EngineEventTap,
 } from './engine-events.ts';
+export {
+  type EngineLogger,
+  type EngineLogMethod,
+  REDACTED,
+  redactSecrets,
+  SECRET_FIELD,
+} from './engine-logger.ts';
 export type { BulkWorkflowItem, EnqueueWorkflowOptions } from './execution-starter.ts';
 export type { RecoveredExecution } from './recovery-sweep.ts';
 export {

@@ -182,6 +182,7 @@ export class OutcomeDispatcher {
           nodeType,
           error: outcome.error.message,
           final: true,
+          attempt: info.attempt,
           durationMs: info.durationMs,
           deadLettered: outcome.resolution.kind === 'failed',
         });
@@ -191,6 +192,7 @@ export class OutcomeDispatcher {
           workflowId,
           nodeId,
           nodeType,
+          attempt: info.attempt,
           durationMs: info.durationMs,
         });
       }

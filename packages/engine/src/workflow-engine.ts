@@ -38,6 +38,7 @@ import {
   type SubscribeOptions,
 } from './engine-event-stream.ts';
 import { type EngineEventMap, type EngineEventName, EngineEvents } from './engine-events.ts';
+import type { EngineLogger } from './engine-logger.ts';
 import { ExecutionControl } from './execution-control.ts';
 import { ExecutionReplayer } from './execution-replayer.ts';
 import {
@@ -46,6 +47,7 @@ import {
   ExecutionStarter,
   queueJobId,
 } from './execution-starter.ts';
+import { attachLifecycleLog } from './lifecycle-log.ts';
 import { NodePipeline } from './node-pipeline.ts';
 import { RecoveryLoop } from './recovery-loop.ts';
 import { type RecoveredExecution, RecoverySweep } from './recovery-sweep.ts';
@@ -75,6 +77,13 @@ export interface WorkflowEngineOptions {
    * `createTracing()` from `@spane/observability` (OpenTelemetry). Default is none: no spans, no cost.
    */
   tracing?: EngineTracing | undefined;
+  /**
+   * Where lifecycle lines go: pino, or anything of its shape (see {@link EngineLogger}). Execution
+   * start and end at info, retries at info, node failures at warn, dead-letter items and engine
+   * errors at error, node attempts at debug; secret-looking fields redacted. Default is none: the
+   * engine writes nothing.
+   */
+  logger?: EngineLogger | undefined;
 }
 
 /** One item of the dead-letter queue. */
@@ -143,6 +152,7 @@ export class WorkflowEngine {
       enabled: this.#config.events,
       events: this.#events,
     });
+    if (options.logger !== undefined) attachLifecycleLog(this.#events, options.logger);
     this.#unsubscribeStore = options.store.onError?.((error) =>
       this.#events.emit('error', { error, context: 'store' }),
     );

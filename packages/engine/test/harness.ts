@@ -6,7 +6,7 @@ import { PostgresExecutionStore } from '@spane/store-postgres';
 import { waitFor } from '@spane/test-support';
 import pg from 'pg';
 import { afterEach } from 'vitest';
-import { type EngineConfig, WorkflowEngine } from '../src/index.ts';
+import { type EngineConfig, type EngineLogger, WorkflowEngine } from '../src/index.ts';
 
 function requiredEnv(name: 'REDIS_URL' | 'DATABASE_URL'): string {
   const value = process.env[name];
@@ -92,10 +92,12 @@ export async function startEngine(options: {
   config?: EngineConfig;
   concurrency?: number;
   workers?: boolean;
+  logger?: EngineLogger;
 }): Promise<WorkflowEngine> {
   const engine = new WorkflowEngine({
     registry: options.registry,
     store: options.store,
+    ...(options.logger ? { logger: options.logger } : {}),
     connection: options.connection ?? redisUrl(),
     config: {
       prefix: `t-${randomUUID().slice(0, 8)}`,

@@ -10,7 +10,7 @@ describe('createJsonLogger', () => {
       write: (l) => lines.push(l),
     });
     logger.debug('hidden');
-    logger.child({ executionId: 'e1' }).warn('slow node', { nodeId: 'a' });
+    logger.child({ executionId: 'e1' }).warn({ nodeId: 'a' }, 'slow node');
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0] as string)).toMatchObject({
       level: 'warn',
@@ -26,12 +26,15 @@ describe('createJsonLogger', () => {
     const logger = createJsonLogger({ write: (l) => lines.push(l) });
     const cyclic: Record<string, unknown> = { name: 'x' };
     cyclic.self = cyclic;
-    logger.info('request', {
-      headers: { Authorization: 'Bearer abc' },
-      db: { password: 'pw' },
-      apiKey: 'k',
-      cyclic,
-    });
+    logger.info(
+      {
+        headers: { Authorization: 'Bearer abc' },
+        db: { password: 'pw' },
+        apiKey: 'k',
+        cyclic,
+      },
+      'request',
+    );
     const line = lines[0] as string;
     expect(line).not.toContain('Bearer abc');
     expect(line).not.toContain('"pw"');

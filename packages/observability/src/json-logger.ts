@@ -1,10 +1,9 @@
-import type { NodeLogger } from '@spane/core';
+import { type EngineLogger, redactSecrets } from '@spane/engine';
 
 /** Severity names, lowest first. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const SECRET_KEY = /pass(word)?|secret|token|authorization|api[-_]?key|cookie/i;
 
 /** Options of {@link createJsonLogger}. */
 export interface JsonLoggerOptions {
@@ -16,27 +15,52 @@ export interface JsonLoggerOptions {
   write?: ((line: string) => void) | undefined;
 }
 
-/** A structured logger: one JSON object per line; `child()` adds fields. */
-export interface JsonLogger extends NodeLogger {
+/** A log method of pino's shape: `(fields, message?)` or `(message)`. */
+export interface JsonLogMethod {
+  (fields: Record<string, unknown>, message?: string): void;
+  (message: string): void;
+}
+
+/** A structured logger of pino's shape: one JSON object per line; `child()` adds fields. */
+export interface JsonLogger extends EngineLogger {
+  debug: JsonLogMethod;
+  info: JsonLogMethod;
+  warn: JsonLogMethod;
+  error: JsonLogMethod;
   child(bindings: Record<string, unknown>): JsonLogger;
 }
 
 /**
- * A structured JSON-lines logger that redacts fields whose names look like secrets (password,
- * token, authorization, api key, cookie), at any depth, so secrets never reach the logs.
+ * A structured JSON-lines logger of pino's shape, so it can be the engine's `logger`. It redacts
+ * fields whose names look like secrets (password, token, secret, authorization, api key, cookie),
+ * at any depth, so secrets never reach the logs.
+ *
+ * ```ts
+ * const engine = new WorkflowEngine({ registry, store, connection, logger: createJsonLogger() });
+ * ```
  */
 export function createJsonLogger(options: JsonLoggerOptions = {}): JsonLogger {
   const threshold = ORDER[options.level ?? 'info'];
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const bindings = options.bindings ?? {};
-  const log = (level: LogLevel) => (message: string, fields?: Record<string, unknown>) => {
-    if (ORDER[level] < threshold) return;
-    write(
-      JSON.stringify(
-        redact({ time: new Date().toISOString(), level, msg: message, ...bindings, ...fields }),
-      ),
-    );
-  };
+  const log =
+    (level: LogLevel): JsonLogMethod =>
+    (first: Record<string, unknown> | string, message?: string) => {
+      if (ORDER[level] < threshold) return;
+      const fields = typeof first === 'string' ? {} : first;
+      const msg = typeof first === 'string' ? first : message;
+      write(
+        JSON.stringify(
+          redactSecrets({
+            time: new Date().toISOString(),
+            level,
+            ...(msg === undefined ? {} : { msg }),
+            ...bindings,
+            ...fields,
+          }),
+        ),
+      );
+    };
   return {
     debug: log('debug'),
     info: log('info'),
@@ -44,16 +68,4 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): JsonLogger {
     error: log('error'),
     child: (more) => createJsonLogger({ ...options, bindings: { ...bindings, ...more } }),
   };
-}
-
-function redact(value: unknown, seen = new WeakSet<object>()): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message };
-  if (typeof value !== 'object' || value === null) return value;
-  if (seen.has(value)) return '[circular]';
-  seen.add(value);
-  if (Array.isArray(value)) return value.map((item) => redact(item, seen));
-  const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value))
-    out[key] = SECRET_KEY.test(key) ? '[redacted]' : redact(inner, seen);
-  return out;
 }
