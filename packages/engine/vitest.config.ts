@@ -10,5 +10,12 @@ export default defineProject({
     // same time: a generous ceiling, never a speed assertion.
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // The type tests (`*.test-d.ts`) run with every `vitest run`: `npm test` fails when the typed
+    // overloads stop inferring.
+    typecheck: {
+      enabled: true,
+      include: ['test/**/*.test-d.ts'],
+      tsconfig: './tsconfig.json',
+    },
   },
 });

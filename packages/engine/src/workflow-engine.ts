@@ -1,6 +1,7 @@
 import {
   delayUntil,
   EngineShutdownError,
+  type ExecutionId,
   ExecutionNotFoundError,
   type ExecutionState,
   type ExecutionStore,
@@ -8,11 +9,16 @@ import {
   type NodeRegistry,
   QueueUnavailableError,
   type ScheduleSpec,
+  type TypedExecutionState,
+  type TypedWorkflow,
   toError,
   UnsupportedInputError,
   type WebhookRoute,
   type WorkflowDefinition,
   WorkflowError,
+  type WorkflowInput,
+  type WorkflowOutputs,
+  type WorkflowSource,
 } from '@spane/core';
 import {
   createRateLimiter,
@@ -57,6 +63,7 @@ import type { EngineTracing } from './tracing-port.ts';
 import { type TriggerWebhookOptions, WebhookTriggers } from './webhook-triggers.ts';
 import { WorkflowCatalog } from './workflow-catalog.ts';
 import { type ScheduleInfo, WorkflowSchedules } from './workflow-schedules.ts';
+import { definitionOf } from './workflow-source.ts';
 
 const CANCEL_TOPIC = 'cancel';
 
@@ -237,7 +244,8 @@ export class WorkflowEngine {
   }
 
   /**
-   * Validates, stores and compiles a workflow. A changed definition under the same id becomes a new
+   * Validates, stores and compiles a workflow: a JSON definition, or a `workflow()` builder
+   * (its `toJSON()`, the same definition). A changed definition under the same id becomes a new
    * version; running executions stay on the version they started with.
    *
    * Its `schedule` triggers become job schedulers (a trigger the new version dropped or changed
@@ -251,9 +259,11 @@ export class WorkflowEngine {
    * is back so that its schedules are in place).
    */
   async registerWorkflow(
-    definition: WorkflowDefinition,
+    definition: WorkflowDefinition | WorkflowSource,
   ): Promise<{ workflowId: string; version: number }> {
-    const { version, graph } = await this.#catalog.register(definition);
+    const { version, graph } = await this.#catalog.register(
+      definitionOf(definition) as WorkflowDefinition,
+    );
     // The validated copy from here on: the definition given may be anything (even a proxy).
     const validated = graph.definition as WorkflowDefinition;
     this.#webhooks.register(validated);
@@ -354,16 +364,30 @@ export class WorkflowEngine {
   }
 
   /**
-   * Starts an execution of the workflow's latest version; returns its id.
+   * Starts an execution of the workflow's latest version; returns its id. Given a typed workflow
+   * (a `workflow()` builder), the initial data is typed from its entry nodes and the id
+   * remembers its node outputs, so {@link WorkflowEngine.waitForExecution} gives typed results.
    *
    * @throws WorkflowNotFoundError when no such workflow is registered.
    */
-  async enqueueWorkflow(
+  enqueueWorkflow<W extends TypedWorkflow<unknown, unknown>>(
+    workflow: W,
+    ...args: undefined extends WorkflowInput<W>
+      ? [initialData?: WorkflowInput<W>, options?: EnqueueWorkflowOptions]
+      : [initialData: WorkflowInput<W>, options?: EnqueueWorkflowOptions]
+  ): Promise<ExecutionId<WorkflowOutputs<W>>>;
+  enqueueWorkflow(
     workflowId: string,
+    initialData?: unknown,
+    options?: EnqueueWorkflowOptions,
+  ): Promise<string>;
+  async enqueueWorkflow(
+    workflow: string | TypedWorkflow<unknown, unknown>,
     initialData?: unknown,
     options: EnqueueWorkflowOptions = {},
   ): Promise<string> {
     this.#assertOpen();
+    const workflowId = typeof workflow === 'string' ? workflow : workflow.id;
     return this.#starter.enqueue(workflowId, initialData, options);
   }
 
@@ -561,7 +585,18 @@ export class WorkflowEngine {
     };
   }
 
-  /** Resolves with the execution once it reaches a terminal status (polling the store). */
+  /**
+   * Resolves with the execution once it reaches a terminal status (polling the store). For an id
+   * from `enqueueWorkflow(typedWorkflow, …)`, `nodeResults` are typed from the workflow's nodes.
+   */
+  waitForExecution<Outputs>(
+    executionId: ExecutionId<Outputs>,
+    options?: { timeoutMs?: number; pollMs?: number },
+  ): Promise<TypedExecutionState<Outputs>>;
+  waitForExecution(
+    executionId: string,
+    options?: { timeoutMs?: number; pollMs?: number },
+  ): Promise<ExecutionState>;
   async waitForExecution(
     executionId: string,
     options: { timeoutMs?: number; pollMs?: number } = {},
