@@ -8,6 +8,9 @@
  * import { compileWorkflow, NodeRegistry, successResult } from '@spane/core';
  * const graph = compileWorkflow(definition);
  * ```
+ *
+ * The store-facing contract (the commit of a node's outcome, the ledger) is `@spane/core/store`;
+ * the store conformance suite is `@spane/core/testing`.
  * @module
  */
 export {
@@ -113,7 +116,6 @@ export {
   type NodeStatus,
   TERMINAL_STATUSES,
 } from './model/execution.ts';
-export { canTransition } from './model/execution-status.ts';
 export { errorResult, skippedResult, successResult } from './model/results.ts';
 export {
   type BackoffPolicy,
@@ -155,15 +157,9 @@ export {
   resolveRetryPolicy,
 } from './policy/retry-policy.ts';
 export type {
-  CreateExecutionInput,
-  EdgeCommit,
   ExecutionPage,
   ExecutionQuery,
   ExecutionStore,
-  NodeOutcomeCommit,
-  NodeOutcomeCommitResult,
-  SetStatusOptions,
-  StatusChange,
   StoredWorkflow,
 } from './ports/execution-store.ts';
 export { NodeRegistry, type RateLimitConfig } from './registry/node-registry.ts';
@@ -173,15 +169,7 @@ export {
   resolveNodeEdges,
   storedResult,
 } from './scheduler/edge-activation.ts';
-export { ExecutionLedger } from './scheduler/execution-ledger.ts';
 export { assembleNodeInput, collectWorkflowOutput } from './scheduler/node-input.ts';
-export {
-  decideNodeOutcome,
-  type NodeProgress,
-  type OutcomeDecision,
-  type OutcomeSnapshot,
-  toCommitResult,
-} from './scheduler/outcome-decision.ts';
 export { findRunnableNodes, findSkippableNodes } from './scheduler/runnable-nodes.ts';
 export {
   CommonNodeSchemas,

@@ -2,9 +2,92 @@
  * `@spane/engine`: the `WorkflowEngine`, a thin composition of a node registry, a store and BullMQ
  * queues (on Redis or PostgreSQL) that runs DAG workflows with retries, branching, delays,
  * sub-workflows and `map`, pause/resume/cancel, replay, rate limits, circuit breakers and a
- * dead-letter queue. The distributed lock is re-exported from `@spane/queue` for one-import use.
+ * dead-letter queue.
+ *
+ * It also re-exports the user-facing names of `@spane/core` (the `NodeRegistry`, the result helpers,
+ * the error classes, the definition and context types), so an application imports the engine and
+ * one store, and the distributed lock of `@spane/queue`.
+ *
+ * ```ts
+ * import { NodeRegistry, successResult, WorkflowEngine } from '@spane/engine';
+ * import { InMemoryExecutionStore } from '@spane/store-memory';
+ * ```
  * @module
  */
+export {
+  type BackoffPolicy,
+  BUILT_IN_NODE_TYPES,
+  type CircuitBreakerConfig,
+  CircuitBreakerOpenError,
+  CommonNodeSchemas,
+  ConfigurationError,
+  CycleDetectedError,
+  createValidatedExecutor,
+  type DelayNodeConfig,
+  EngineShutdownError,
+  EnqueueFailedError,
+  ExecutionCancelledError,
+  type ExecutionContext,
+  type ExecutionLogEntry,
+  ExecutionNotFoundError,
+  type ExecutionPage,
+  type ExecutionQuery,
+  type ExecutionResult,
+  type ExecutionSpan,
+  type ExecutionState,
+  type ExecutionStatus,
+  type ExecutionStore,
+  type ExecutionSummary,
+  errorResult,
+  getUserMessage,
+  type INodeExecutor,
+  InvalidNextNodesError,
+  InvalidResultError,
+  InvalidStateTransitionError,
+  InvalidTriggerError,
+  isRetryableError,
+  isTerminalStatus,
+  type NodeConfigIssue,
+  type NodeConfigTarget,
+  type NodeDefinition,
+  NodeExecutionError,
+  type NodeExecutorFunction,
+  type NodeLogger,
+  NodeRegistry,
+  type NodeStatus,
+  NodeTimeoutError,
+  PayloadNotFoundError,
+  type RateLimitConfig,
+  RateLimitError,
+  type RetryPolicy,
+  type ScheduleTrigger,
+  type StoredWorkflow,
+  SubWorkflowDepthError,
+  type SubWorkflowNodeConfig,
+  skippedResult,
+  successResult,
+  TERMINAL_STATUSES,
+  UnknownNodeTypeError,
+  UnsupportedInputError,
+  type ValidatedExecutorFunction,
+  ValidationError,
+  type ValidationIssue,
+  VersionConflictError,
+  validateNodeConfig,
+  validateWorkflowDefinition,
+  validateWorkflowDefinitionSafe,
+  type WebhookMethod,
+  type WebhookSecret,
+  type WebhookTrigger,
+  type WorkflowDefinition,
+  WorkflowError,
+  type WorkflowErrorCode,
+  type WorkflowErrorOptions,
+  WorkflowNotFoundError,
+  type WorkflowTrigger,
+  WorkflowValidationError,
+  type WorkflowValidationResult,
+} from '@spane/core';
 export {
   createLockBackend,
   DistributedLock,

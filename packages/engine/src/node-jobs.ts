@@ -70,7 +70,7 @@ export function nodeJobData(execution: ExecutionJobContext, nodeId: string): Nod
   return data;
 }
 
-/** Maps the seeds' priority (1–10, higher is more urgent) to BullMQ's (1 is most urgent). */
+/** Maps SPANE's priority (1–10, higher is more urgent) to BullMQ's (1 is most urgent). */
 export function toQueuePriority(priority: number | undefined): number | undefined {
   if (priority === undefined) return undefined;
   const clamped = Math.min(10, Math.max(1, Math.round(priority)));

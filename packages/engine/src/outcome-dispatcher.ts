@@ -1,7 +1,6 @@
 import {
   BUILT_IN_NODE_TYPES,
   type CompiledWorkflow,
-  type EdgeCommit,
   type ExecutionResult,
   type ExecutionState,
   type ExecutionStore,
@@ -9,12 +8,12 @@ import {
   findSkippableNodes,
   getCompiledNode,
   isEdgeActive,
-  type NodeOutcomeCommitResult,
   type NodeRegistry,
   type NodeResolution,
   skippedResult,
   WorkflowError,
 } from '@spane/core';
+import type { EdgeCommit, NodeOutcomeCommitResult } from '@spane/core/store';
 import type { WorkflowQueues } from '@spane/queue';
 import type { ResolvedEngineConfig } from './engine-config.ts';
 import type { EngineEvents } from './engine-events.ts';

@@ -303,7 +303,7 @@ export class WorkflowEngine {
     return this.#schedules.register(spec);
   }
 
-  /** The seeds' name for {@link WorkflowEngine.registerSchedule}: creates or updates the schedule. */
+  /** Another name for {@link WorkflowEngine.registerSchedule}: creates or updates the schedule. */
   async registerScheduleWithUpsert(
     workflowId: string,
     cron: string,
@@ -640,17 +640,17 @@ export class WorkflowEngine {
     return this.#control.cancel(executionId);
   }
 
-  /** The seeds' name for {@link WorkflowEngine.pauseExecution}. */
+  /** Another name for {@link WorkflowEngine.pauseExecution}. */
   async pauseWorkflow(executionId: string): Promise<boolean> {
     return this.pauseExecution(executionId);
   }
 
-  /** The seeds' name for {@link WorkflowEngine.resumeExecution}. */
+  /** Another name for {@link WorkflowEngine.resumeExecution}. */
   async resumeWorkflow(executionId: string): Promise<boolean> {
     return this.resumeExecution(executionId);
   }
 
-  /** The seeds' name for {@link WorkflowEngine.cancelExecution}. */
+  /** Another name for {@link WorkflowEngine.cancelExecution}. */
   async cancelWorkflow(executionId: string): Promise<boolean> {
     return this.cancelExecution(executionId);
   }

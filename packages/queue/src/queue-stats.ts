@@ -1,4 +1,4 @@
-/** Job counts of one queue. BullMQ 6 has no `paused` state; it is kept at 0 for the seeds' shape. */
+/** Job counts of one queue. BullMQ 6 has no `paused` state; it is kept at 0 so the shape stays stable. */
 export interface QueueCounts {
   waiting: number;
   active: number;
@@ -9,7 +9,7 @@ export interface QueueCounts {
   paused: number;
 }
 
-/** Counts of the node queue (the seeds' top-level shape) plus every queue by name. */
+/** Counts of the node queue (at the top level) plus every queue by name. */
 export interface QueueStats extends QueueCounts {
   queues: { node: QueueCounts; workflow: QueueCounts; dlq: QueueCounts };
 }

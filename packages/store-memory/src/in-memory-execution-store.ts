@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type CreateExecutionInput,
   DEFAULT_MAX_LOGS_PER_EXECUTION,
   DEFAULT_MAX_SPANS_PER_EXECUTION,
-  ExecutionLedger,
   type ExecutionLogEntry,
   ExecutionNotFoundError,
   type ExecutionPage,
@@ -15,16 +13,20 @@ import {
   type ExecutionStore,
   type ExecutionSummary,
   isTerminalStatus,
-  type NodeOutcomeCommit,
-  type NodeOutcomeCommitResult,
   PayloadNotFoundError,
-  type SetStatusOptions,
-  type StatusChange,
   type StoredWorkflow,
   setOwn,
   VersionConflictError,
   type WorkflowDefinition,
 } from '@spane/core';
+import {
+  type CreateExecutionInput,
+  ExecutionLedger,
+  type NodeOutcomeCommit,
+  type NodeOutcomeCommitResult,
+  type SetStatusOptions,
+  type StatusChange,
+} from '@spane/core/store';
 import { LRUCache } from 'lru-cache';
 import type { InMemoryStoreOptions } from './memory-store-options.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';

@@ -4,7 +4,7 @@
  * executions whose guard failed.
  * @module
  */
-import type { NodeProgress } from '@spane/core';
+import type { NodeProgress } from '@spane/core/store';
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import type { KnownState } from './known-states.ts';

@@ -1,12 +1,12 @@
+import { ExecutionNotFoundError } from '@spane/core';
 import {
   decideNodeOutcome,
-  ExecutionNotFoundError,
   type NodeOutcomeCommit,
   type NodeOutcomeCommitResult,
   type OutcomeDecision,
   type OutcomeSnapshot,
   toCommitResult,
-} from '@spane/core';
+} from '@spane/core/store';
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Database } from './database.ts';
 import { decisionWrites, executionUpdate } from './decision-writes.ts';

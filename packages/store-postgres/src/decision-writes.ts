@@ -1,4 +1,4 @@
-import type { NodeOutcomeCommit, OutcomeDecision } from '@spane/core';
+import type { NodeOutcomeCommit, OutcomeDecision } from '@spane/core/store';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from './database.ts';
 

@@ -1,10 +1,10 @@
+import { ExecutionNotFoundError } from '@spane/core';
 import {
-  ExecutionNotFoundError,
   type NodeOutcomeCommit,
   type NodeOutcomeCommitResult,
   type OutcomeDecision,
   toCommitResult,
-} from '@spane/core';
+} from '@spane/core/store';
 import type { Kysely } from 'kysely';
 import {
   type BatchOutcome,

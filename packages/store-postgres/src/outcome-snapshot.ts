@@ -1,9 +1,5 @@
-import type {
-  ExecutionStatus,
-  NodeOutcomeCommit,
-  NodeProgress,
-  OutcomeSnapshot,
-} from '@spane/core';
+import type { ExecutionStatus } from '@spane/core';
+import type { NodeOutcomeCommit, NodeProgress, OutcomeSnapshot } from '@spane/core/store';
 
 /** One row a commit reads: a node's readiness counters and whether it has a result. */
 export interface SnapshotNode {

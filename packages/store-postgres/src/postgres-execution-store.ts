@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type CreateExecutionInput,
-  canTransition,
   type ExecutionLogEntry,
   ExecutionNotFoundError,
   type ExecutionPage,
@@ -13,15 +11,19 @@ import {
   type ExecutionStore,
   type ExecutionSummary,
   isTerminalStatus,
-  type NodeOutcomeCommit,
-  type NodeOutcomeCommitResult,
-  type SetStatusOptions,
-  type StatusChange,
   type StoredWorkflow,
   VersionConflictError,
   type WorkflowDefinition,
   WorkflowError,
 } from '@spane/core';
+import {
+  type CreateExecutionInput,
+  canTransition,
+  type NodeOutcomeCommit,
+  type NodeOutcomeCommitResult,
+  type SetStatusOptions,
+  type StatusChange,
+} from '@spane/core/store';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { commitUnderLock } from './commit-node-outcome.ts';
 import type { Database } from './database.ts';

@@ -1,4 +1,4 @@
-import { decideNodeOutcome, type NodeOutcomeCommit, type OutcomeDecision } from '@spane/core';
+import { decideNodeOutcome, type NodeOutcomeCommit, type OutcomeDecision } from '@spane/core/store';
 import type { UnitWrites } from './commit-batch.ts';
 import type { KnownState } from './known-states.ts';
 import { outcomeSnapshot, type SnapshotNode } from './outcome-snapshot.ts';

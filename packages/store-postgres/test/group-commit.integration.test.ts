@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { type NodeOutcomeCommit, WorkflowError } from '@spane/core';
+import { WorkflowError } from '@spane/core';
+import type { NodeOutcomeCommit } from '@spane/core/store';
 import { killChild, spawnReady, waitFor } from '@spane/test-support';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
-import { ExecutionNotFoundError, type NodeOutcomeCommit } from '@spane/core';
+import { ExecutionNotFoundError } from '@spane/core';
+import type { NodeOutcomeCommit } from '@spane/core/store';
 import { waitFor } from '@spane/test-support';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -48,7 +48,7 @@ export class WorkflowValidationError extends WorkflowError {
   }
 }
 
-/** The seeds' name for {@link WorkflowValidationError}. */
+/** Another name for {@link WorkflowValidationError}. */
 export const ValidationError = WorkflowValidationError;
 
 /**

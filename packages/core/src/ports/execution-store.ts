@@ -192,7 +192,7 @@ export interface ExecutionStore {
 
   /** Executions matching the query, newest first, with a cursor for the next page. */
   listExecutions(query?: ExecutionQuery): Promise<ExecutionPage>;
-  /** The seeds' shortcut for `listExecutions({ workflowId })`. */
+  /** A shortcut for `listExecutions({ workflowId })`. */
   getExecutionsByWorkflow(
     workflowId: string,
     options?: Omit<ExecutionQuery, 'workflowId'>,

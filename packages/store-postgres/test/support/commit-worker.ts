@@ -3,7 +3,7 @@
  * executions at once, and prints `ack <executionId> <nodeId>` for every commit the store has
  * acknowledged, until it is killed. Prints `ready` once it has started.
  */
-import type { NodeOutcomeCommit } from '@spane/core';
+import type { NodeOutcomeCommit } from '@spane/core/store';
 import { PostgresExecutionStore } from '../../src/index.ts';
 
 const schema = process.env.COMMIT_SCHEMA;
