@@ -6,6 +6,9 @@ describe('@spane/engine', () => {
   it("re-exports core's user-facing names as the same objects", () => {
     const names = [
       'NodeRegistry',
+      'defineNode',
+      'workflow',
+      'WorkflowBuilder',
       'successResult',
       'errorResult',
       'skippedResult',
