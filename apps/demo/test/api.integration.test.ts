@@ -7,7 +7,7 @@ const chain = {
   id: 't-chain',
   name: 'Chain',
   nodes: [
-    { id: 'a', type: 'transform', outputs: ['b'] },
+    { id: 'a', type: 'transform', outputs: ['b'], config: { expression: '$' } },
     { id: 'b', type: 'notify' },
   ],
 };
@@ -533,13 +533,20 @@ describe('demo API (no token)', () => {
       const answer = await t.call('GET', '/api/node-types');
       expect(answer.status).toBe(200);
       const byType = new Map(answer.body.items.map((info: { type: string }) => [info.type, info]));
+      // @spane/nodes' http: a literal URL or { $expr }.
       expect(byType.get('http')).toMatchObject({
         builtIn: false,
         configSchema: {
           type: 'object',
           required: ['url'],
-          properties: { url: { type: 'string' } },
+          properties: {
+            url: { anyOf: [{ type: 'string' }, { required: ['$expr'] }] },
+            method: { default: 'GET' },
+          },
         },
+      });
+      expect(byType.get('condition')).toMatchObject({
+        configSchema: { required: ['expression', 'branches'] },
       });
       expect(byType.get('sleep')).toMatchObject({
         configSchema: { properties: { ms: { type: 'integer', default: 1000 } } },

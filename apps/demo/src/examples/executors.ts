@@ -1,4 +1,5 @@
-import { CommonNodeSchemas, errorResult, NodeRegistry, successResult } from '@spane/core';
+import { NodeRegistry, successResult } from '@spane/core';
+import { createBuiltinNodes, registerBuiltinNodes } from '@spane/nodes';
 import * as v from 'valibot';
 import type { NodeTypeDescription } from '../server/node-type-catalog.ts';
 
@@ -23,16 +24,19 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** What the editor shows about the example node types: a line each, and their config schemas. */
+/**
+ * What the editor shows about the node types: the built-in ones of `@spane/nodes` (transform,
+ * condition, switch, filter, http) and the examples', a line each, and their config schemas.
+ */
 export const demoNodeTypes: Readonly<Record<string, NodeTypeDescription>> = {
-  http: {
-    description: 'GET a URL and return its JSON.',
-    configSchema: CommonNodeSchemas.httpRequest,
-  },
-  transform: { description: 'Adds processedAt and by to its input.' },
-  validate: { description: 'Counts the rows of its input.' },
+  ...Object.fromEntries(
+    createBuiltinNodes().map((node) => [
+      node.type,
+      { description: node.description, configSchema: node.configSchema },
+    ]),
+  ),
+  validate: { description: 'Counts the rows of its input (or of its body, from http).' },
   load: { description: 'Reports which inputs it loaded.' },
-  router: { description: 'Routes amount > 100 to high-value, else low-value.' },
   review: { description: 'Marks its input with the lane it took.' },
   notify: { description: 'Pretends to notify someone about its input.' },
   sleep: {
@@ -41,33 +45,18 @@ export const demoNodeTypes: Readonly<Record<string, NodeTypeDescription>> = {
   },
 };
 
-/** The executors the example workflows use. */
+/** The executors the example workflows use: the built-in nodes, and a few of the demo's own. */
 export function createDemoRegistry(): NodeRegistry {
   const registry = new NodeRegistry();
-  registry.register('http', async (ctx) => {
-    const url = String(ctx.nodeConfig.url);
-    const response = await fetch(url, { signal: ctx.signal });
-    if (!response.ok) return errorResult(`GET ${url} answered ${response.status}`);
-    return successResult(await response.json());
-  });
-  registry.register('transform', async (ctx) =>
-    successResult({
-      ...(ctx.inputData as object),
-      processedAt: new Date().toISOString(),
-      by: ctx.nodeId,
-    }),
-  );
+  registerBuiltinNodes(registry);
   registry.register('validate', async (ctx) => {
-    const rows = (ctx.inputData as { rows?: unknown[] }).rows ?? [];
+    const input = ctx.inputData as { rows?: unknown[]; body?: { rows?: unknown[] } };
+    const rows = input.rows ?? input.body?.rows ?? [];
     return successResult({ valid: rows.length, checkedBy: ctx.nodeId });
   });
   registry.register('load', async (ctx) =>
     successResult({ loaded: Object.keys(ctx.inputData as object) }),
   );
-  registry.register('router', async (ctx) => {
-    const { amount } = ctx.inputData as { amount: number };
-    return successResult({ amount }, { nextNodes: [amount > 100 ? 'high-value' : 'low-value'] });
-  });
   registry.register('review', async (ctx) =>
     successResult({ ...(ctx.inputData as object), lane: ctx.nodeId }),
   );

@@ -1,6 +1,6 @@
 import type { WorkflowDefinition } from '@spane/core';
 
-/** The seeds' first example: fetch JSON over HTTP, then transform it. */
+/** The seeds' first example: fetch JSON over HTTP, then transform it (built-in http and transform). */
 export function fetchAndTransform(baseUrl: string): WorkflowDefinition {
   return {
     id: 'fetch-and-transform',
@@ -14,7 +14,13 @@ export function fetchAndTransform(baseUrl: string): WorkflowDefinition {
         inputs: [],
         outputs: ['transform'],
       },
-      { id: 'transform', type: 'transform', inputs: ['fetch'], outputs: [] },
+      {
+        id: 'transform',
+        type: 'transform',
+        inputs: ['fetch'],
+        outputs: [],
+        config: { expression: '$merge([body, { "processedAt": $now(), "by": "transform" }])' },
+      },
     ],
   };
 }
@@ -35,19 +41,35 @@ export function dataPipeline(baseUrl: string): WorkflowDefinition {
         config: { url: `${baseUrl}/rows` },
         outputs: ['transform', 'validate'],
       },
-      { id: 'transform', type: 'transform', outputs: ['load'] },
+      {
+        id: 'transform',
+        type: 'transform',
+        outputs: ['load'],
+        config: { expression: '{ "names": body.rows.name, "processedAt": $now() }' },
+      },
       { id: 'validate', type: 'validate', outputs: ['load'] },
       { id: 'load', type: 'load' },
     ],
   };
 }
 
-/** Conditional branching with a join: only one lane runs, and the join runs once with it. */
+/**
+ * Conditional branching with a join: a built-in `condition` chooses one lane, and the join runs
+ * once with it.
+ */
 export const conditionalBranching: WorkflowDefinition = {
   id: 'conditional-branching',
   name: 'Route by amount',
   nodes: [
-    { id: 'route', type: 'router', outputs: ['high-value', 'low-value'] },
+    {
+      id: 'route',
+      type: 'condition',
+      outputs: ['high-value', 'low-value'],
+      config: {
+        expression: 'amount > 100',
+        branches: { true: ['high-value'], false: ['low-value'] },
+      },
+    },
     { id: 'high-value', type: 'review', outputs: ['notify'] },
     { id: 'low-value', type: 'review', outputs: ['notify'] },
     { id: 'notify', type: 'notify' },
