@@ -88,3 +88,44 @@ describe('attachLifecycleLog', () => {
     ).not.toThrow();
   });
 });
+
+/** pino's logger type, in outline: overloaded log methods and a `child` with options. */
+interface PinoLogFn {
+  <T extends object>(obj: T, msg?: string, ...args: unknown[]): void;
+  (obj: unknown, msg?: string, ...args: unknown[]): void;
+  (msg: string, ...args: unknown[]): void;
+}
+interface PinoShaped {
+  level: string;
+  fatal: PinoLogFn;
+  error: PinoLogFn;
+  warn: PinoLogFn;
+  info: PinoLogFn;
+  debug: PinoLogFn;
+  trace: PinoLogFn;
+  child(bindings: Record<string, unknown>, options?: { level?: string }): PinoShaped;
+  isLevelEnabled(level: string): boolean;
+}
+
+describe('EngineLogger', () => {
+  it("accepts pino's shape as it is", () => {
+    const lines: unknown[][] = [];
+    const method: PinoLogFn = (...args: unknown[]) => void lines.push(args);
+    const pinoLike: PinoShaped = {
+      level: 'info',
+      fatal: method,
+      error: method,
+      warn: method,
+      info: method,
+      debug: method,
+      trace: method,
+      child: () => pinoLike,
+      isLevelEnabled: () => true,
+    };
+    const port: EngineLogger = pinoLike; // a type error here would mean pino no longer fits
+    const events = new EngineEvents();
+    attachLifecycleLog(events, port);
+    events.emit('execution:completed', { executionId: 'e', workflowId: 'w' });
+    expect(lines).toEqual([[{ executionId: 'e', workflowId: 'w' }, 'execution completed']]);
+  });
+});

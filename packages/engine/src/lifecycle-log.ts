@@ -31,6 +31,7 @@ export function attachLifecycleLog(events: EngineEvents, logger: EngineLogger): 
     on('execution:paused', (p) => write('info', 'execution paused', p)),
     on('execution:resumed', (p) => write('info', 'execution resumed', p)),
     on('execution:stuck', (p) => write('warn', 'execution stuck', p)),
+    on('execution:recovered', (p) => write('warn', 'execution recovered', p)),
     on('node:started', (p) => write('debug', 'node started', p)),
     on('node:completed', (p) => write('debug', 'node completed', p)),
     on('node:skipped', (p) => write('debug', 'node skipped', p)),
