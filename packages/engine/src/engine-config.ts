@@ -91,6 +91,27 @@ export interface EngineConfig {
    * `QueueUnavailableError`, in ms. Default is 10000.
    */
   queueTimeoutMs?: number | undefined;
+  /**
+   * Append a line to the execution's logs when a node starts, succeeds and fails (with the attempt,
+   * the duration, and the error), as the original SPANE did. Default is `true`.
+   */
+  nodeLogs?: boolean | undefined;
+  /**
+   * Accepted for the original SPANE's configs; changes nothing. Sub-workflows here never hold a
+   * worker slot while the child runs (the child reports back), which is what FlowProducer gave
+   * there. Default is `false`.
+   */
+  useFlowProducerForSubWorkflows?: boolean | undefined;
+  /**
+   * Accepted for the original SPANE's configs; changes nothing. Events go to one durable stream
+   * (see {@link EngineConfig.events}); `job.updateProgress` is not used. Default is `false`.
+   */
+  useSimplifiedEventStream?: boolean | undefined;
+  /**
+   * Accepted for the original SPANE's configs; changes nothing. Schedules are always BullMQ job
+   * schedulers (legacy repeatable jobs are gone in BullMQ 6). Default is `true`.
+   */
+  useJobSchedulers?: boolean | undefined;
 }
 
 /** An {@link EngineConfig} with every default filled in. */
@@ -126,5 +147,9 @@ export function resolveEngineConfig(config: EngineConfig = {}): ResolvedEngineCo
     recoveryQuietMs: config.recoveryQuietMs ?? 30_000,
     stuckNodeGraceMs: config.stuckNodeGraceMs ?? 60_000,
     queueTimeoutMs: config.queueTimeoutMs ?? 10_000,
+    nodeLogs: config.nodeLogs ?? true,
+    useFlowProducerForSubWorkflows: config.useFlowProducerForSubWorkflows ?? false,
+    useSimplifiedEventStream: config.useSimplifiedEventStream ?? false,
+    useJobSchedulers: config.useJobSchedulers ?? true,
   };
 }

@@ -40,6 +40,14 @@ export interface BulkWorkflowItem extends EnqueueWorkflowOptions {
   initialData?: unknown;
 }
 
+/** How the engine itself starts an execution, beyond the caller's options. */
+interface StartInternals {
+  /** Keyed, yet started at once (a schedule's run is already a queue job). */
+  startNowWithKey?: string | undefined;
+  /** The seeds' positional form: the execution to record as parent, and the depth. */
+  parent?: { executionId: string; depth: number } | undefined;
+}
+
 /** Creates executions and starts them: entry nodes at once, or through the workflow queue when delayed or keyed. */
 export class ExecutionStarter {
   readonly #store: ExecutionStore;
@@ -76,7 +84,7 @@ export class ExecutionStarter {
     workflowId: string,
     initialData: unknown,
     options: EnqueueWorkflowOptions = {},
-    internal: { startNowWithKey?: string | undefined } = {},
+    internal: StartInternals = {},
   ): Promise<string> {
     if (this.#tracing === undefined)
       return this.#enqueue(workflowId, initialData, options, internal);
@@ -94,7 +102,7 @@ export class ExecutionStarter {
     workflowId: string,
     initialData: unknown,
     options: EnqueueWorkflowOptions,
-    internal: { startNowWithKey?: string | undefined },
+    internal: StartInternals,
     span?: ExecutionSpan,
   ): Promise<string> {
     checkStartInput(workflowId, initialData, options);
@@ -113,6 +121,9 @@ export class ExecutionStarter {
       status: viaQueue ? 'pending' : 'running',
       idempotencyKey: internal.startNowWithKey ?? options.jobId,
       metadata,
+      ...(internal.parent === undefined
+        ? {}
+        : { parentExecutionId: internal.parent.executionId, depth: internal.parent.depth }),
     });
     const context: ExecutionJobContext = {
       executionId: execution.executionId,

@@ -12,6 +12,7 @@ import {
   WorkflowError,
 } from '@spane/core';
 import type { NodeJobData, RateLimiterBackend } from '@spane/queue';
+import { lazyAllNodeResults, rateLimitRequests } from './context-extras.ts';
 import type { ResolvedEngineConfig } from './engine-config.ts';
 import type { EngineEvents } from './engine-events.ts';
 import { runAttempt } from './node-attempt.ts';
@@ -122,42 +123,98 @@ export class ExecutorRunner {
     }
     controllers.add(cancel);
     if (this.#cancelled.has(executionId)) cancel.abort(new ExecutionCancelledError(executionId));
+    const { store } = this.#deps;
+    const allNodeResults = lazyAllNodeResults(async () => {
+      const execution = await store.getExecution(executionId);
+      return execution?.nodeResults ?? {};
+    });
+    const limits = rateLimitRequests({ nodeType: node.type, executionId });
+    const context = {
+      workflowId,
+      executionId,
+      nodeId,
+      inputData: inputs.inputData,
+      nodeConfig: { ...(node.config ?? {}) },
+      previousResults: inputs.parentResults,
+      parentExecutionId: inputs.parentExecutionId,
+      depth: inputs.depth,
+      attempt,
+      idempotencyKey: `${executionId}:${nodeId}`,
+      logger,
+      rateLimit: limits.rateLimit,
+    };
+    Object.defineProperty(context, 'allNodeResults', {
+      get: allNodeResults,
+      enumerable: true,
+    });
+    const started = Date.now();
+    const log = this.#deps.config.nodeLogs;
+    if (log) logger.info(`Node ${nodeId} started`, { nodeType: node.type, attempt });
     try {
-      return await this.breakers.execute(
+      const result = await this.breakers.execute(
         { type: node.type, config: node.circuitBreaker, nodeId, executionId, workflowId },
-        () =>
-          runAttempt({
-            executor,
-            timeoutMs: resolveNodeTimeout(node),
-            cancelSignal: cancel.signal,
-            abandonAfterMs: this.#deps.config.abortGraceMs,
-            context: {
-              workflowId,
-              executionId,
-              nodeId,
-              inputData: inputs.inputData,
-              nodeConfig: { ...(node.config ?? {}) },
-              previousResults: inputs.parentResults,
-              parentExecutionId: inputs.parentExecutionId,
-              depth: inputs.depth,
-              attempt,
-              idempotencyKey: `${executionId}:${nodeId}`,
-              logger,
-            },
-          }),
+        async () => {
+          try {
+            return await runAttempt({
+              executor,
+              timeoutMs: resolveNodeTimeout(node),
+              cancelSignal: cancel.signal,
+              abandonAfterMs: this.#deps.config.abortGraceMs,
+              context,
+            });
+          } catch (error) {
+            // A postponement the executor asked for is no failure of the node type's service.
+            if (limits.requested() !== undefined && !cancel.signal.aborted) return successResult();
+            throw error;
+          }
+        },
       );
-    } catch (error) {
-      if (cancel.signal.aborted) {
-        // A shutdown hands the node back to the queue; a cancel ends it.
-        if (isShutdownError(cancel.signal.reason)) throw cancel.signal.reason;
-        throw new ExecutionCancelledError(executionId, nodeId);
+      const postponed = limits.requested();
+      if (postponed) throw postponed;
+      if (log)
+        logger.info(`Node ${nodeId} succeeded`, {
+          nodeType: node.type,
+          attempt,
+          durationMs: Date.now() - started,
+          ...(result.skipped ? { skipped: true } : {}),
+        });
+      return result;
+    } catch (thrown) {
+      const error = this.#attemptError(thrown, cancel.signal, executionId, nodeId);
+      const postponed = limits.requested();
+      const final =
+        postponed !== undefined && !isShutdownError(error) && !isCancelled(error)
+          ? postponed
+          : error;
+      if (log) {
+        const fields = { nodeType: node.type, attempt, durationMs: Date.now() - started };
+        if (final === postponed)
+          logger.info(`Node ${nodeId} postponed by ctx.rateLimit`, {
+            ...fields,
+            retryAfterMs: postponed.retryAfterMs,
+          });
+        else logger.error(`Node ${nodeId} failed`, { ...fields, error: final.message });
       }
-      throw error;
+      throw final;
     } finally {
       controllers.delete(cancel);
       if (controllers.size === 0) this.#running.delete(executionId);
     }
   }
+
+  /** What a failed attempt throws: a shutdown's reason as is, a cancel as a cancel, else the error. */
+  #attemptError(thrown: unknown, signal: AbortSignal, executionId: string, nodeId: string): Error {
+    if (signal.aborted) {
+      // A shutdown hands the node back to the queue; a cancel ends it.
+      if (isShutdownError(signal.reason)) return signal.reason;
+      return new ExecutionCancelledError(executionId, nodeId);
+    }
+    return toError(thrown);
+  }
+}
+
+function isCancelled(error: Error): boolean {
+  return WorkflowError.isInstance(error) && error.code === 'EXECUTION_CANCELLED';
 }
 
 /** Whether an error is the engine's shutdown (the node goes back to the queue, not to a result). */

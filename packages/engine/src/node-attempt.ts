@@ -92,9 +92,14 @@ export async function runAttempt(options: {
     }, timeoutMs);
   });
   try {
-    const run = Promise.resolve().then(() =>
-      executor.execute({ ...context, signal: controller.signal, deadline }),
-    );
+    // Copied by descriptor, not spread: a lazy getter (`allNodeResults`) must not run here.
+    const full = Object.defineProperties(
+      {},
+      Object.getOwnPropertyDescriptors(context),
+    ) as ExecutionContext;
+    full.signal = controller.signal;
+    full.deadline = deadline;
+    const run = Promise.resolve().then(() => executor.execute(full));
     const racers: Array<Promise<unknown>> = [run, abandoned];
     if (timeoutMs !== undefined) racers.push(timeout);
     const value = await Promise.race(racers);

@@ -32,6 +32,7 @@ import {
   type OutcomeDispatcherDeps,
 } from './outcome-dispatcher.ts';
 import { readParentLink } from './parent-link.ts';
+import { checkInPayload } from './payload-claims.ts';
 import type { CircuitBreakers } from './resilience/circuit-breakers.ts';
 import type { EngineTracing, NodeSpanOutcome } from './tracing-port.ts';
 
@@ -245,10 +246,13 @@ export class NodePipeline {
       const result = storedResult(execution.nodeResults, parent);
       if (result !== undefined) setOwn(parentResults, parent, result);
     }
-    const inputData = assembleNodeInput(graph, nodeId, {
-      initialData: execution.initialData,
-      parentResults,
-    });
+    const given = step.data.givenInput;
+    const inputData =
+      given === undefined
+        ? assembleNodeInput(graph, nodeId, { initialData: execution.initialData, parentResults })
+        : 'ref' in given
+          ? await store.getPayload(given.ref)
+          : given.data;
     const policy = resolveRetryPolicy(node, this.#deps.config.defaultRetryPolicy);
     const continueOnFail = policy.continueOnFail || CompositeNodes.continueOnFail(node);
     const attempt = step.attemptsMade + 1;
@@ -530,6 +534,26 @@ export class NodePipeline {
     tag?: string,
   ): Promise<void> {
     return this.#outcomes.enqueueNodes(graph, context, nodeIds, tag);
+  }
+
+  /** Enqueues one node to run with the given input instead of its parents' data (`enqueueNode`). */
+  async enqueueNodeWithInput(
+    graph: CompiledWorkflow,
+    context: ExecutionJobContext,
+    nodeId: string,
+    inputData: unknown,
+  ): Promise<void> {
+    const job = buildNodeJob(graph, context, nodeId, {
+      defaultRetryPolicy: this.#deps.config.defaultRetryPolicy,
+    });
+    const claim = await checkInPayload({
+      store: this.#deps.store,
+      executionId: context.executionId,
+      value: inputData,
+      threshold: this.#deps.config.payloadThreshold,
+    });
+    job.data.givenInput = 'reference' in claim ? { ref: claim.reference } : { data: claim.value };
+    await this.#deps.queues.addNodeJobs([job]);
   }
 
   /** Continues an execution from its stored results (a DLQ retry, a replay). */

@@ -5,10 +5,13 @@ import {
   ExecutionNotFoundError,
   type ExecutionState,
   type ExecutionStore,
+  findUnsupportedInput,
   isTerminalStatus,
+  MAX_SUBWORKFLOW_DEPTH,
   type NodeRegistry,
   QueueUnavailableError,
   type ScheduleSpec,
+  SubWorkflowDepthError,
   type TypedExecutionState,
   type TypedWorkflow,
   toError,
@@ -58,6 +61,7 @@ import { NodePipeline } from './node-pipeline.ts';
 import { RecoveryLoop } from './recovery-loop.ts';
 import { type RecoveredExecution, RecoverySweep } from './recovery-sweep.ts';
 import type { CircuitBreakerStats } from './resilience/circuit-breakers.ts';
+import { readEnqueueArguments } from './seed-call-forms.ts';
 import { StuckDetector, type StuckExecution } from './stuck-detector.ts';
 import type { EngineTracing } from './tracing-port.ts';
 import { type TriggerWebhookOptions, WebhookTriggers } from './webhook-triggers.ts';
@@ -356,11 +360,18 @@ export class WorkflowEngine {
     return this.#webhooks.find(path);
   }
 
-  /** The latest definition registered by this engine, or `undefined`. */
-  getWorkflow(workflowId: string): WorkflowDefinition | undefined {
-    return this.#catalog.latestLocal(workflowId)?.graph.definition as
-      | WorkflowDefinition
-      | undefined;
+  /**
+   * The latest definition of a workflow: registered by this engine, or else (registered by another
+   * process) read from the store. `undefined` when there is none.
+   *
+   * @remarks Asynchronous, unlike the original SPANE's, so that a workflow registered elsewhere is
+   * found: `await` it.
+   */
+  async getWorkflow(workflowId: string): Promise<WorkflowDefinition | undefined> {
+    const local = this.#catalog.latestLocal(workflowId);
+    if (local) return structuredClone(local.graph.definition) as WorkflowDefinition;
+    const stored = await this.#store.getWorkflow(workflowId);
+    return stored === null ? undefined : structuredClone(stored.definition);
   }
 
   /**
@@ -368,7 +379,19 @@ export class WorkflowEngine {
    * (a `workflow()` builder), the initial data is typed from its entry nodes and the id
    * remembers its node outputs, so {@link WorkflowEngine.waitForExecution} gives typed results.
    *
-   * @throws WorkflowNotFoundError when no such workflow is registered.
+   * The original SPANE's positional form is accepted too:
+   * `enqueueWorkflow(id, data, parentExecutionId?, depth?, parentJobId?, options?)`. Its options
+   * (sixth) apply as in the options form; a `parentExecutionId` records the new execution under that
+   * one (a cancel of the parent reaches it; `depth` defaults to the parent's plus one); a
+   * `parentJobId` is refused (a `sub-workflow` node links children to their parent here).
+   *
+   * ```ts
+   * await engine.enqueueWorkflow('report', { day: 1 }, { priority: 9 });
+   * await engine.enqueueWorkflow('report', { day: 1 }, undefined, 0, undefined, { priority: 9 });
+   * ```
+   *
+   * @throws WorkflowNotFoundError when no such workflow is registered; UnsupportedInputError for
+   * arguments that would otherwise be ignored; ExecutionNotFoundError for an unknown parent.
    */
   enqueueWorkflow<W extends TypedWorkflow<unknown, unknown>>(
     workflow: W,
@@ -382,13 +405,31 @@ export class WorkflowEngine {
     options?: EnqueueWorkflowOptions,
   ): Promise<string>;
   async enqueueWorkflow(
+    workflowId: string,
+    initialData: unknown,
+    parentExecutionId: string | undefined,
+    depth?: number,
+    parentJobId?: string,
+    options?: EnqueueWorkflowOptions,
+  ): Promise<string>;
+  async enqueueWorkflow(
     workflow: string | TypedWorkflow<unknown, unknown>,
     initialData?: unknown,
-    options: EnqueueWorkflowOptions = {},
+    ...rest: unknown[]
   ): Promise<string> {
     this.#assertOpen();
     const workflowId = typeof workflow === 'string' ? workflow : workflow.id;
-    return this.#starter.enqueue(workflowId, initialData, options);
+    const args = readEnqueueArguments(workflowId, rest);
+    if (args.parentExecutionId === undefined)
+      return this.#starter.enqueue(workflowId, initialData, args.options);
+    const parent = await this.#store.getExecution(args.parentExecutionId, { nodeIds: [] });
+    if (!parent) throw new ExecutionNotFoundError(args.parentExecutionId);
+    const depth = args.depth ?? parent.depth + 1;
+    if (depth > MAX_SUBWORKFLOW_DEPTH)
+      throw new SubWorkflowDepthError(workflowId, depth, MAX_SUBWORKFLOW_DEPTH);
+    return this.#starter.enqueue(workflowId, initialData, args.options, {
+      parent: { executionId: parent.executionId, depth },
+    });
   }
 
   /** Starts an execution at a given time (a durable delayed start). */
@@ -410,10 +451,21 @@ export class WorkflowEngine {
   }
 
   /**
-   * Enqueues one node of an existing execution (it runs when its job is taken, with its parents'
-   * data). Returns the job id.
+   * Enqueues one node of an existing execution; returns the job id. It runs when its job is taken,
+   * with `inputData` when given (instead of its parents' data; large data travels by claim check),
+   * else with its parents' data. A node that already has a result does not run again, and while a
+   * job of the node waits, enqueueing it again changes nothing.
+   *
+   * @throws ExecutionNotFoundError; a `WorkflowError` for another workflow's execution, a
+   * `VALIDATION_ERROR` for a node the workflow does not have, UnsupportedInputError for data no
+   * store can hold.
    */
-  async enqueueNode(executionId: string, workflowId: string, nodeId: string): Promise<string> {
+  async enqueueNode(
+    executionId: string,
+    workflowId: string,
+    nodeId: string,
+    inputData?: unknown,
+  ): Promise<string> {
     this.#assertOpen();
     const execution = await this.#store.getExecution(executionId, { nodeIds: [] });
     if (!execution) throw new ExecutionNotFoundError(executionId);
@@ -425,8 +477,23 @@ export class WorkflowEngine {
       });
     }
     const { graph } = await this.#catalog.version(workflowId, execution.workflowVersion);
+    if (!graph.nodes.has(nodeId)) {
+      throw new WorkflowError({
+        message: `Workflow "${workflowId}" has no node "${nodeId}"`,
+        code: 'VALIDATION_ERROR',
+        executionId,
+        workflowId,
+        retryable: false,
+      });
+    }
     const context = { executionId, workflowId, workflowVersion: execution.workflowVersion };
-    await this.#pipeline.enqueueNodes(graph, context, [nodeId]);
+    if (inputData === undefined) {
+      await this.#pipeline.enqueueNodes(graph, context, [nodeId]);
+    } else {
+      const bad = findUnsupportedInput(inputData);
+      if (bad) throw new UnsupportedInputError('node input', bad, { workflowId, executionId });
+      await this.#pipeline.enqueueNodeWithInput(graph, context, nodeId, inputData);
+    }
     return nodeJobId(executionId, nodeId);
   }
 
@@ -668,6 +735,21 @@ export class WorkflowEngine {
   /** Cancels many executions; returns, per id, whether it was cancelled. */
   async cancelExecutions(executionIds: readonly string[]): Promise<Record<string, boolean>> {
     return this.#control.bulk(executionIds, (id) => this.#control.cancel(id));
+  }
+
+  /** The seeds' name for {@link WorkflowEngine.pauseExecutions}. */
+  async pauseBulkWorkflows(executionIds: readonly string[]): Promise<Record<string, boolean>> {
+    return this.pauseExecutions(executionIds);
+  }
+
+  /** The seeds' name for {@link WorkflowEngine.resumeExecutions}. */
+  async resumeBulkWorkflows(executionIds: readonly string[]): Promise<Record<string, boolean>> {
+    return this.resumeExecutions(executionIds);
+  }
+
+  /** The seeds' name for {@link WorkflowEngine.cancelExecutions}. */
+  async cancelBulkWorkflows(executionIds: readonly string[]): Promise<Record<string, boolean>> {
+    return this.cancelExecutions(executionIds);
   }
 
   /** Circuit-breaker state of this process, per node type (and per node override). */

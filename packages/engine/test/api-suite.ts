@@ -39,7 +39,7 @@ export function defineApiSuite(target: EngineTarget): void {
     it(`${target.name}: getWorkflow returns the latest definition this engine registered`, async () => {
       const registry = new NodeRegistry().register('echo', echo);
       const { engine } = await setup(registry, [{ id: 'looked-up', nodes: [node('a', 'echo')] }]);
-      expect(engine.getWorkflow('looked-up')).toMatchObject({
+      expect(await engine.getWorkflow('looked-up')).toMatchObject({
         id: 'looked-up',
         nodes: [{ id: 'a', type: 'echo' }],
       });
@@ -47,8 +47,8 @@ export function defineApiSuite(target: EngineTarget): void {
         id: 'looked-up',
         nodes: [node('a', 'echo', ['b']), node('b', 'echo')],
       });
-      expect(engine.getWorkflow('looked-up')?.nodes.map((n) => n.id)).toEqual(['a', 'b']);
-      expect(engine.getWorkflow('never-registered')).toBeUndefined();
+      expect((await engine.getWorkflow('looked-up'))?.nodes.map((n) => n.id)).toEqual(['a', 'b']);
+      expect(await engine.getWorkflow('never-registered')).toBeUndefined();
     });
 
     it(`${target.name}: enqueueNode runs a node of an execution whose start was lost, and refuses a wrong one`, async () => {
@@ -293,7 +293,7 @@ export function defineApiSuite(target: EngineTarget): void {
       );
       await expect(engine.close()).resolves.toBeUndefined(); // closing twice is harmless
       // What needs only the store still answers.
-      expect(engine.getWorkflow('shutdown')?.id).toBe('shutdown');
+      expect((await engine.getWorkflow('shutdown'))?.id).toBe('shutdown');
       expect((await engine.waitForExecution(id)).status).toBe('completed');
     });
   });

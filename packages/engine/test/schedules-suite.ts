@@ -140,7 +140,7 @@ export function defineScheduleSuite(target: EngineTarget): void {
         'triggers[2].config.timezone',
       ]);
       expect(await engine.getJobSchedulers()).toEqual([]);
-      expect(engine.getWorkflow('bad-def')).toBeUndefined();
+      expect(await engine.getWorkflow('bad-def')).toBeUndefined();
       expect(await store.getWorkflow('bad-def')).toBeNull();
     });
 

@@ -31,7 +31,7 @@ describe('typed workflows on Redis', () => {
     expect(first).toEqual({ workflowId: 'typed-orders', version: 1 });
     expect(await engine.registerWorkflow(orders.toJSON())).toEqual(first);
     expect(await engine.registerWorkflow(JSON.parse(JSON.stringify(orders)))).toEqual(first);
-    expect(engine.getWorkflow('typed-orders')).toEqual(orders.toJSON());
+    expect(await engine.getWorkflow('typed-orders')).toEqual(orders.toJSON());
   });
 
   it('runs it to completion with typed node results (enqueueWorkflow, waitForExecution)', async () => {
@@ -62,7 +62,7 @@ describe('typed workflows on Redis', () => {
       kind: 'node-config',
     });
     expect((error as Error).message).toContain('node "fetch" (type "typed-fetch-order")');
-    expect(engine.getWorkflow('typed-bad')).toBeUndefined();
+    expect(await engine.getWorkflow('typed-bad')).toBeUndefined();
   });
 
   it('fails an execution whose initial data the entry node rejects, without retrying', async () => {

@@ -14,6 +14,8 @@ export interface NodeJobData {
   childExecutionId?: string | undefined;
   /** W3C trace context of the execution's span (`traceparent`, `tracestate`), when traced. */
   trace?: Record<string, string> | undefined;
+  /** Set by `enqueueNode` with input data: the node runs with it instead of its parents' data. */
+  givenInput?: { data: unknown } | { ref: string } | undefined;
 }
 
 /** Data of a workflow job: start an execution (created earlier, or to create now). */

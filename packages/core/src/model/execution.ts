@@ -2,6 +2,7 @@
  * What executors see and return, and what the store keeps about an execution.
  * @module
  */
+import type { RateLimitError } from '../errors/error-classes.ts';
 
 /** What an executor returns for one node; `Output` types its `data` (default `unknown`). */
 export interface ExecutionResult<Output = unknown> {
@@ -56,7 +57,10 @@ export interface ExecutionContext<Input = unknown, Config = Record<string, unkno
   workflowId: string;
   executionId: string;
   nodeId: string;
-  /** The initial data (entry nodes), the single parent's data, or `{ [parentId]: data }`. */
+  /**
+   * The initial data (entry nodes), the parent's data (one parent in the definition), or
+   * `{ [parentId]: data }` of the parents that completed (several parents in the definition).
+   */
   inputData: Input;
   nodeConfig: Config;
   /** The results of this node's parents. */
@@ -77,6 +81,18 @@ export interface ExecutionContext<Input = unknown, Config = Record<string, unkno
    */
   deadline?: number | undefined;
   logger: NodeLogger;
+  /**
+   * Every node result of the execution so far, read from the store only when this property is
+   * first read (a promise: `await ctx.allNodeResults`), so a node that never reads it costs
+   * nothing. Reading a key off the promise without awaiting it throws. Set by the engine.
+   */
+  readonly allNodeResults?: Promise<Record<string, ExecutionResult>>;
+  /**
+   * Postpones this node's job by `durationMs` without using an attempt (the upstream said "429,
+   * retry in 30 s"): `throw await ctx.rateLimit(30_000)`. The job is postponed once the attempt
+   * ends, even if the executor returns instead of throwing. Set by the engine.
+   */
+  rateLimit?: ((durationMs: number) => Promise<RateLimitError>) | undefined;
 }
 
 /** A problem an executor found in a node's config; `path` is inside the config, e.g. `cases[1].when`. */
