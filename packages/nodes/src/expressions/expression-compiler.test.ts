@@ -64,6 +64,13 @@ describe('ExpressionCompiler', () => {
     expect(took).toBeLessThan(2_000);
   });
 
+  it('stops an endless expression run through $eval too', async () => {
+    const compiler = new ExpressionCompiler();
+    const inner = compiler.compile('$eval("($f := function($x) { $f($x + 1) }; $f(0))")', scope);
+    const error = await failure(inner.evaluate({}, { ...scope, deadline: soon(200) }));
+    expect(error).toBeInstanceOf(ExpressionTimeoutError);
+  });
+
   it('stops runaway recursion at maxDepth with an ExpressionError', async () => {
     const compiler = new ExpressionCompiler({ maxDepth: 200 });
     const deep = compiler.compile('($f := function($x) { 1 + $f($x + 1) }; $f(0))', scope);

@@ -1,7 +1,6 @@
 import jsonata from 'jsonata';
 import { LRUCache } from 'lru-cache';
 import { ExpressionError, ExpressionTimeoutError, type NodeErrorScope } from '../errors.ts';
-import { currentBudget } from './expression-budget.ts';
 import { toJsonValue } from './json-value.ts';
 
 /** Limits of expression evaluation. */
@@ -38,28 +37,39 @@ export interface CompiledExpression {
   evaluate(input: unknown, options: EvaluateOptions): Promise<unknown>;
 }
 
+/** JSONata's guards, read at every evaluation step: nesting, sequence length, ms since the start. */
+interface Guards {
+  stack: number;
+  sequence: number;
+  timeout: number;
+}
+
+/** One parsed copy of an expression with guards of its own. */
+interface Instance {
+  expression: jsonata.Expression;
+  guards: Guards;
+}
+
+/** Idle parsed copies kept per expression, for evaluations that run at the same time. */
+const MAX_IDLE_COPIES = 8;
+
 /**
  * Compiles JSONata expressions once and keeps them (an LRU keyed by the source), and evaluates
  * them within a deadline. JSONata's evaluation is a chain of promises that never yields to timers,
  * so a runaway expression would starve the event loop and no `setTimeout` could stop it: the
- * deadline is checked at every evaluation step instead (JSONata's `timeout` guard, read from
- * {@link currentBudget}), and nesting is capped (its `stack` guard).
+ * deadline is checked at every evaluation step instead (JSONata's `timeout` guard), and nesting is
+ * capped (its `stack` guard). The guards belong to a parsed copy, so evaluations running at the
+ * same time each take a copy of their own (one more is parsed only when all are busy).
  */
 export class ExpressionCompiler {
   readonly #cache: LRUCache<string, CompiledExpression>;
-  readonly #options: { stack: number; sequence: number; readonly timeout: number };
+  readonly #limits: { stack: number; sequence: number };
 
   constructor(limits: ExpressionLimits = {}) {
     this.#cache = new LRUCache({ max: limits.cacheSize ?? 1_000 });
-    this.#options = {
+    this.#limits = {
       stack: limits.maxDepth ?? 2_000,
       sequence: limits.maxSequenceLength ?? 1_000_000,
-      // Read by JSONata at each step as "ms since this evaluation started"; at least 1, since 0
-      // would mean no limit. Outside a budget (never, in practice) a minute.
-      get timeout() {
-        const budget = currentBudget.getStore();
-        return budget ? Math.max(1, budget.deadline - budget.startedAt) : 60_000;
-      },
     };
   }
 
@@ -83,22 +93,34 @@ export class ExpressionCompiler {
     | { message: string; expressionCode: string | undefined; position: number | undefined }
     | undefined {
     if (this.#cache.has(source)) return undefined;
-    let expression: jsonata.Expression;
+    const parse = (): Instance => {
+      const guards: Guards = { ...this.#limits, timeout: 1 };
+      return { expression: jsonata(source, guards), guards };
+    };
+    let first: Instance;
     try {
-      expression = jsonata(source, this.#options);
+      first = parse();
     } catch (thrown) {
       return describeFailure(thrown);
     }
+    const idle: Instance[] = [first];
     this.#cache.set(source, {
       source,
-      evaluate: (input, options) => runBudgeted(expression, input, options),
+      async evaluate(input, options) {
+        const instance = idle.pop() ?? parse();
+        try {
+          return await runBudgeted(instance, input, options);
+        } finally {
+          if (idle.length < MAX_IDLE_COPIES) idle.push(instance);
+        }
+      },
     });
     return undefined;
   }
 }
 
 async function runBudgeted(
-  expression: jsonata.Expression,
+  instance: Instance,
   input: unknown,
   options: EvaluateOptions,
 ): Promise<unknown> {
@@ -113,13 +135,14 @@ async function runBudgeted(
     throw new ExpressionTimeoutError({ ...scope, timeoutMs: 0 });
   }
   let result: unknown;
+  // Read by JSONata at each step as "ms since this evaluation started"; 0 would mean no limit.
+  instance.guards.timeout = Math.max(1, options.deadline - startedAt);
   try {
-    result = await currentBudget.run({ startedAt, deadline: options.deadline }, () =>
-      expression.evaluate(input, options.bindings),
-    );
+    result = await instance.expression.evaluate(input, options.bindings);
   } catch (thrown) {
     const failure = describeFailure(thrown);
-    if (failure.expressionCode === 'D1012') {
+    // D1012 is JSONata's timeout; one raised inside `$eval` comes wrapped (D3121), hence the clock.
+    if (failure.expressionCode === 'D1012' || Date.now() >= options.deadline) {
       throw new ExpressionTimeoutError({ ...scope, timeoutMs: options.deadline - startedAt });
     }
     throw new ExpressionError({ ...scope, ...failure });
