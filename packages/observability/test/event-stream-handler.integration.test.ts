@@ -12,7 +12,12 @@ import { createEventStreamHandler } from '../src/index.ts';
 import { eventually, freshPrefix, requireEnv, sharedPostgresStore } from './support/servers.ts';
 import { spawnReady, stopProcess } from './support/spawn-ready.ts';
 import { readSse, type SseMessage } from './support/sse-client.ts';
-import { streamedEvents, streamedWorkflow, testRegistry } from './support/test-workflows.ts';
+import {
+  slowWorkflow,
+  streamedEvents,
+  streamedWorkflow,
+  testRegistry,
+} from './support/test-workflows.ts';
 
 const engineProcess = fileURLToPath(new URL('./support/engine-process.ts', import.meta.url));
 
@@ -35,6 +40,7 @@ describe('event stream handler over HTTP', () => {
       config: { prefix },
     });
     await engine.registerWorkflow(streamedWorkflow);
+    await engine.registerWorkflow(slowWorkflow);
     worker = await spawnReady(engineProcess, { OBS_SCHEMA: shared.schema, OBS_PREFIX: prefix });
     const handler = createEventStreamHandler({
       engine: {
@@ -98,6 +104,49 @@ describe('event stream handler over HTTP', () => {
     expect(resumed.messages.map((message) => message.id)).toEqual(ids.slice(5));
     expect(resumed.messages.map(describeMessage)).toEqual(kinds.slice(5));
   });
+
+  it('resumes mid-execution: a client dropped while a node runs reconnects with Last-Event-ID and gets the rest, once', async () => {
+    const executionId = await engine.enqueueWorkflow('slow', {});
+    const url = `${base}?executionId=${executionId}`;
+    // Dropped as soon as the node started in the other process, while it still runs (1.5 s).
+    const before = await readSse(`${url}&after=0`, {
+      until: (message) => message.event === 'node:started',
+    });
+    const seen = before.messages.map(describeMessage);
+    expect(seen.at(-1)).toBe('node:started wait');
+    expect((await shared.store.getExecution(executionId))?.status).toBe('running');
+    const lastId = before.messages.at(-1)?.id;
+    const after = await readSse(url, {
+      lastEventId: lastId,
+      until: (message) => message.event === 'execution:completed',
+    });
+    // This process raised the first two events, the worker the rest: batches of the two may
+    // interleave in the stream, so the split is checked as a whole.
+    const rest = after.messages.map(describeMessage);
+    expect(rest.slice(-2)).toEqual(['node:completed wait', 'execution:completed']);
+    expect([...seen, ...rest].sort()).toEqual(
+      [
+        'execution:enqueued',
+        'execution:started',
+        'node:started wait',
+        'node:completed wait',
+        'execution:completed',
+      ].sort(),
+    );
+    // Nothing more comes after the end, and nothing was sent twice across the two connections.
+    const tail = await readSse(url, {
+      lastEventId: after.messages.at(-1)?.id,
+      until: () => true,
+      timeoutMs: 1_000,
+    });
+    expect(tail.messages).toEqual([]);
+    const ids = [...before.messages, ...after.messages].map((message) => message.id);
+    expect(new Set(ids).size).toBe(5);
+    const whole = await readSse(`${url}&after=0`, {
+      until: (message) => message.event === 'execution:completed',
+    });
+    expect(whole.messages.map((message) => message.id)).toEqual(ids);
+  }, 30_000);
 
   it('sends heartbeats while idle and stops following once the client goes away', async () => {
     const controller = new AbortController();
