@@ -21,6 +21,7 @@ if (flag('help') || flag('h')) {
       'usage: pnpm bench [-- options]',
       '  --quick             small counts (smoke run, < 1 min)',
       '  --no-default        skip the engine with its default config (traces on)',
+      '  --observability     what metrics and the event stream cost: the engine with events off, events on, +metrics, +both (Redis, memory store; nothing else)',
       '  --no-postgres       no PostgreSQL at all: neither the pg store nor the pg backend (Redis sides only)',
       '  --only=redis        only the Redis backend (raw, engine with memory store, engine with pg store)',
       '  --only=postgres     only the PostgreSQL backend (raw on pg, engine on pg queue + pg store); no Redis',
@@ -39,12 +40,14 @@ if (flag('help') || flag('h')) {
 }
 const unknown = args.filter(
   (a) =>
-    !['--quick', '--no-default', '--no-postgres', '--help', '-h'].includes(a) &&
+    !['--quick', '--no-default', '--no-postgres', '--observability', '--help', '-h'].includes(a) &&
     !/^--(raw-joins|raw-entries|rounds|json|only|pg-scale|pg-rounds|durability)=/.test(a),
 );
 const ONLY = option('only');
 if (ONLY !== undefined && ONLY !== 'redis' && ONLY !== 'postgres') unknown.push(`--only=${ONLY}`);
 if (ONLY === 'postgres' && flag('no-postgres')) unknown.push('--only=postgres with --no-postgres');
+if (ONLY === 'postgres' && flag('observability'))
+  unknown.push('--only=postgres with --observability (it runs on Redis)');
 const DURABILITY = option('durability') ?? 'both';
 if (!['fast', 'durable', 'both'].includes(DURABILITY)) unknown.push(`--durability=${DURABILITY}`);
 if (unknown.length > 0) {
@@ -53,6 +56,11 @@ if (unknown.length > 0) {
 }
 
 export const QUICK = flag('quick');
+/**
+ * `--observability`: only the Redis backend and the memory store, with the engine's event stream
+ * off, on (the default), with `createMetrics`, and with both, beside raw BullMQ.
+ */
+export const OBSERVABILITY = flag('observability');
 export const CONCURRENCY = 50;
 
 /** How much of each workload one backend runs. */
@@ -112,7 +120,7 @@ export const RAW_ENTRIES: EntryAdds = option('raw-entries') === 'single' ? 'sing
 export const JSON_FILE = option('json');
 export const USE_POSTGRES = !flag('no-postgres');
 export const RUN_REDIS = ONLY !== 'postgres';
-export const RUN_PG_BACKEND = USE_POSTGRES && ONLY !== 'redis';
+export const RUN_PG_BACKEND = USE_POSTGRES && ONLY !== 'redis' && !OBSERVABILITY;
 /** PostgreSQL sides on the fast server (fsync, synchronous_commit off). */
 export const RUN_FAST = DURABILITY !== 'durable';
 /** PostgreSQL sides on the durable server (fsync, synchronous_commit on). */
@@ -135,13 +143,15 @@ export const GROUPS: Group[] = [
     ? [
         {
           backend: 'redis' as const,
-          kinds: [
-            'raw',
-            'engine',
-            ...(flag('no-default') ? [] : ['engine-default']),
-            ...(USE_POSTGRES && RUN_FAST ? ['engine-pgstore'] : []),
-            ...(USE_POSTGRES && RUN_DURABLE ? ['engine-pgstore-durable'] : []),
-          ] as SideKind[],
+          kinds: (OBSERVABILITY
+            ? ['raw', 'engine-bare', 'engine', 'engine-metrics', 'engine-observed']
+            : [
+                'raw',
+                'engine',
+                ...(flag('no-default') ? [] : ['engine-default']),
+                ...(USE_POSTGRES && RUN_FAST ? ['engine-pgstore'] : []),
+                ...(USE_POSTGRES && RUN_DURABLE ? ['engine-pgstore-durable'] : []),
+              ]) as SideKind[],
           counts: REDIS_COUNTS,
           capped: {
             kinds: ['engine-pgstore', 'engine-pgstore-durable'] as SideKind[],

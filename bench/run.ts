@@ -63,7 +63,12 @@ import {
   storeServerOf,
 } from './side.ts';
 import { SpaneEngineSide } from './spane-engine.ts';
-import { COMPARISONS, targetsOf } from './targets.ts';
+import {
+  COMPARISONS,
+  OBSERVABILITY_COMPARISONS,
+  observabilityVerdicts,
+  targetsOf,
+} from './targets.ts';
 
 const CHAIN3 = chainShape(3);
 const DIAMOND = fanShape('diamond', 10);
@@ -121,7 +126,11 @@ function createSide(kind: SideKind, servers: Servers, prefix: string): Side {
     prefix,
     shapes: SHAPES,
     concurrency: CONCURRENCY,
-    config: spec.defaultConfig === true ? {} : { traces: false },
+    config: {
+      ...(spec.defaultConfig === true ? {} : { traces: false }),
+      ...(spec.events === false ? { events: false } : {}),
+    },
+    metrics: spec.metrics === true,
   });
 }
 
@@ -440,6 +449,17 @@ function report(options: {
     out.push('');
     out.push('Redis command mix per node, diamond');
     out.push(commandMixTable(redisDiamond, 10));
+  }
+  const observed = OBSERVABILITY_COMPARISONS.filter(
+    (c) => ALL_KINDS.includes(c.a) && ALL_KINDS.includes(c.b),
+  );
+  if (observed.length > 0) {
+    out.push('');
+    out.push(
+      'Observability cost, side against side (a ÷ b; nodes/s: higher = a faster; CPU, time, latency: lower = a cheaper; metrics rendered every 5 s as a scrape would)',
+    );
+    out.push(comparisonTable(workloads, observed, { wideLarge: WIDE_LARGE.id }));
+    out.push(...observabilityVerdicts(workloads));
   }
   const comparisons = COMPARISONS.filter((c) => ALL_KINDS.includes(c.a) && ALL_KINDS.includes(c.b));
   if (comparisons.length > 0) {

@@ -30,13 +30,17 @@ export interface QueueTarget {
 
 /**
  * The contenders. On Redis: raw BullMQ, the engine with the memory store (traces off, or the
- * default config), and the engine with the PostgreSQL store (traces off). On PostgreSQL: raw
+ * default config; with `--observability`, also with its event stream off, with metrics, and with
+ * both), and the engine with the PostgreSQL store (traces off). On PostgreSQL: raw
  * BullMQ, and the engine with the PostgreSQL store (traces off), i.e. a Postgres-only deployment.
  */
 export type SideKind =
   | 'raw'
   | 'engine'
   | 'engine-default'
+  | 'engine-bare'
+  | 'engine-metrics'
+  | 'engine-observed'
   | 'engine-pgstore'
   | 'engine-pgstore-durable'
   | 'raw-pg'
@@ -52,6 +56,10 @@ export interface SideSpec {
   store?: 'memory' | 'postgres';
   /** Whether the engine runs with its default config (traces on) rather than `traces: false`. */
   defaultConfig?: boolean;
+  /** Whether the engine publishes its durable event stream (`config.events`). Default is `true`. */
+  events?: boolean;
+  /** Whether `createMetrics` of `@spane/observability` is attached (and scraped). Default is `false`. */
+  metrics?: boolean;
   /** The server of a PostgreSQL store. Default is the queue's server, else the fast one. */
   storeServer?: PostgresServerKind;
 }
@@ -61,6 +69,15 @@ export const SIDE_SPECS: Readonly<Record<SideKind, SideSpec>> = {
   raw: { impl: 'raw', queue: 'redis' },
   engine: { impl: 'engine', queue: 'redis', store: 'memory' },
   'engine-default': { impl: 'engine', queue: 'redis', store: 'memory', defaultConfig: true },
+  'engine-bare': { impl: 'engine', queue: 'redis', store: 'memory', events: false },
+  'engine-metrics': {
+    impl: 'engine',
+    queue: 'redis',
+    store: 'memory',
+    events: false,
+    metrics: true,
+  },
+  'engine-observed': { impl: 'engine', queue: 'redis', store: 'memory', metrics: true },
   'engine-pgstore': { impl: 'engine', queue: 'redis', store: 'postgres' },
   'engine-pgstore-durable': {
     impl: 'engine',

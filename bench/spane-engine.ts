@@ -8,6 +8,7 @@
  */
 import { type ExecutionStore, NodeRegistry, successResult } from '@spane/core';
 import { type EngineConfig, WorkflowEngine } from '@spane/engine';
+import { createMetrics, type SpaneMetrics } from '@spane/observability';
 import type { QueueConnection } from '@spane/queue';
 import { InMemoryExecutionStore } from '@spane/store-memory';
 import { PostgresExecutionStore } from '@spane/store-postgres';
@@ -28,6 +29,8 @@ export type StoreTarget =
 
 /** Connections in the queue's pool on the PostgreSQL backend (as the raw side's pool). */
 const QUEUE_POOL_SIZE = 20;
+/** How often a side with metrics renders them, as a (fast) Prometheus scrape would, in ms. */
+const SCRAPE_INTERVAL_MS = 5_000;
 
 export class SpaneEngineSide implements Side {
   readonly #queue: QueueTarget;
@@ -38,6 +41,9 @@ export class SpaneEngineSide implements Side {
   readonly #done = new Completions();
   #store: ExecutionStore | undefined;
   #engine: WorkflowEngine | undefined;
+  readonly #withMetrics: boolean;
+  #metrics: SpaneMetrics | undefined;
+  #scrapes: NodeJS.Timeout | undefined;
   /** Errors the engine reported through its `error` event (none expected). */
   readonly errors: string[] = [];
 
@@ -51,7 +57,10 @@ export class SpaneEngineSide implements Side {
     concurrency: number;
     /** Engine config on top of the prefix (e.g. `{ traces: false }`, or `{}` for the defaults). */
     config: EngineConfig;
+    /** Attach `createMetrics` (a registry of its own), rendered every 5 s as a scrape would. Default is `false`. */
+    metrics?: boolean | undefined;
   }) {
+    this.#withMetrics = options.metrics ?? false;
     this.#queue = options.queue;
     this.#storeTarget = options.store ?? { kind: 'memory' };
     this.#config = { ...options.config, prefix: options.prefix };
@@ -78,6 +87,15 @@ export class SpaneEngineSide implements Side {
     const engine = new WorkflowEngine({ registry, store, connection, config: this.#config });
     this.#engine = engine;
     for (const shape of this.#shapes) await engine.registerWorkflow(toDefinition(shape));
+    if (this.#withMetrics) {
+      const metrics = createMetrics({ engine, store });
+      this.#metrics = metrics;
+      this.#scrapes = setInterval(() => {
+        metrics.prometheus().catch((error: unknown) => {
+          if (this.errors.length < 20) this.errors.push(`metrics scrape: ${String(error)}`);
+        });
+      }, SCRAPE_INTERVAL_MS);
+    }
     engine.on('execution:completed', ({ executionId }) => this.#done.complete(executionId));
     engine.on('execution:failed', ({ executionId, error }) =>
       this.#done.fail(new Error(`execution ${executionId} failed: ${error}`)),
@@ -108,6 +126,8 @@ export class SpaneEngineSide implements Side {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#scrapes);
+    this.#metrics?.close();
     await this.#engine?.close();
     await this.#store?.close();
   }

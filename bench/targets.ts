@@ -78,6 +78,36 @@ export function targetsOf(
   ];
 }
 
+/** What metrics and the event stream cost, each against the engine with both off (`--observability`). */
+export const OBSERVABILITY_COMPARISONS: readonly Comparison[] = [
+  { name: 'metrics: +metrics ÷ events=off', a: 'engine-metrics', b: 'engine-bare' },
+  { name: 'events: events on ÷ events=off', a: 'engine', b: 'engine-bare' },
+  { name: 'both: +metrics+events ÷ events=off', a: 'engine-observed', b: 'engine-bare' },
+];
+
+/** The issue's budgets: the throughput an observability feature may cost (a fraction). */
+export const OBSERVABILITY_BUDGETS: ReadonlyArray<{ name: string; a: SideKind; budget: number }> = [
+  { name: 'metrics', a: 'engine-metrics', budget: 0.05 },
+  { name: 'events', a: 'engine', budget: 0.1 },
+];
+
+/**
+ * One line per budget: the throughput lost on chain3 and diamond against the engine with events
+ * off (1 − a/b), PASS when both are within it.
+ */
+export function observabilityVerdicts(workloads: readonly WorkloadRun[]): string[] {
+  const rate = (id: string, kind: SideKind) => {
+    const run = findSide(workloads, id, kind);
+    return run ? nodesPerSec(run) : Number.NaN;
+  };
+  return OBSERVABILITY_BUDGETS.map(({ name, a, budget }) => {
+    const costs = ['chain3', 'diamond'].map((id) => 1 - rate(id, a) / rate(id, 'engine-bare'));
+    const shown = costs.map((c) => `${(c * 100).toFixed(1)} %`).join(', diamond ');
+    const pass = costs.every((c) => c <= budget);
+    return `  ${name} cost: chain3 ${shown} of throughput (budget ≤ ${budget * 100} %): ${pass ? 'PASS' : 'MISS'}`;
+  });
+}
+
 /** Side-against-side lines of the PostgreSQL comparison, for the sides this run has. */
 export const COMPARISONS: readonly Comparison[] = [
   { name: 'pg store ÷ memory store (engine on Redis)', a: 'engine-pgstore', b: 'engine' },
