@@ -1,10 +1,11 @@
 /**
  * An engine worker in a process of its own, for the multi-process tests. Env: REDIS_URL,
  * DATABASE_URL, OBS_SCHEMA (the shared Postgres store), OBS_PREFIX (the queue prefix).
- * Prints `ready` once its workers listen; closes on SIGTERM.
+ * Prints `ready` once its workers listen; shuts down on SIGTERM through `installShutdownHandlers`.
  */
 import { WorkflowEngine } from '@spane/engine';
 import { PostgresExecutionStore } from '@spane/store-postgres';
+import { installShutdownHandlers } from '../../src/index.ts';
 import { slowWorkflow, streamedWorkflow, testRegistry } from './test-workflows.ts';
 
 const env = (name: string): string => {
@@ -27,10 +28,5 @@ const engine = new WorkflowEngine({
 await engine.registerWorkflow(streamedWorkflow);
 await engine.registerWorkflow(slowWorkflow);
 await engine.startWorkers(4);
-process.once('SIGTERM', () => {
-  void engine
-    .close()
-    .then(() => store.close())
-    .then(() => process.exit(0));
-});
+installShutdownHandlers(engine, { onShutdown: () => store.close() });
 process.stdout.write('ready\n');
