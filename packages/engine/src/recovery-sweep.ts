@@ -59,9 +59,15 @@ export class RecoverySweep {
     // which the version check below skips.
     const live = await readLiveWork(queues);
     if (!live.complete) return []; // too many jobs to be sure of any orphan
+    let orphans = quiet.filter((summary) => !live.byExecution.has(summary.executionId));
+    if (orphans.length === 0) return [];
+    // A job moving backwards between two state reads (active → delayed for a retry's backoff,
+    // active → waiting when stalled) can escape one read: only what a second read misses too counts.
+    const again = await readLiveWork(queues);
+    if (!again.complete) return [];
+    orphans = orphans.filter((summary) => !again.byExecution.has(summary.executionId));
     const recovered: RecoveredExecution[] = [];
-    for (const summary of quiet) {
-      if (live.byExecution.has(summary.executionId)) continue;
+    for (const summary of orphans) {
       try {
         const done = await this.#recover(summary.executionId, summary.version);
         if (done) recovered.push(done);

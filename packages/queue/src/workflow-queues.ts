@@ -51,8 +51,11 @@ export interface QueueWorkerOptions {
 
 type AnyJobData = NodeJobData | WorkflowJobData | DeadLetterJobData;
 
-/** The states of a job that has not finished. */
-const LIVE_STATES = ['active', 'waiting', 'prioritized', 'delayed', 'waiting-children'] as const;
+/**
+ * The states of a job that has not finished, read in this order: a job moves forward (delayed →
+ * waiting → active) between two reads is seen in the later one.
+ */
+const LIVE_STATES = ['delayed', 'waiting-children', 'prioritized', 'waiting', 'active'] as const;
 /** Jobs read per `getJobs` call by {@link WorkflowQueues.liveJobs}. */
 const LIVE_PAGE = 1000;
 

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowEngine } from '@spane/engine';
 import type { LocalPostgresServer, LocalRedisServer } from '@spane/local-services';
+import { WorkflowQueues } from '@spane/queue';
 import { PostgresExecutionStore } from '@spane/store-postgres';
 import pg from 'pg';
 import { CHAOS_NODES, chaosRegistry, chaosWorkflow, createEffectsTable } from './chaos-workflow.ts';
@@ -23,6 +24,11 @@ export interface ScenarioOptions {
   kills?: { minMs: number; maxMs: number; forMs: number } | undefined;
   /** Restart this server once, when a third of the executions are done. */
   restart?: 'redis' | 'postgres' | undefined;
+  /**
+   * Remove this fraction of the waiting node jobs through the queue, once, when a third of the
+   * executions are done (jobs lost): the recovery sweep, every `recoveryMs`, must bring them back.
+   */
+  loseJobs?: { fraction: number; recoveryMs: number } | undefined;
   /** Give up (and report the violation) after this long. */
   deadlineMs: number;
 }
@@ -53,7 +59,7 @@ async function retrying<T>(work: () => Promise<T>, deadline: number): Promise<T>
 export async function runScenario(
   options: ScenarioOptions,
   servers: ChaosServers,
-): Promise<ScenarioFigures & { name: string; durationMs: number }> {
+): Promise<ScenarioFigures & { name: string; durationMs: number; lostJobs: number }> {
   const started = Date.now();
   const deadline = started + options.deadlineMs;
   const suffix = randomBytes(4).toString('hex');
@@ -81,7 +87,10 @@ export async function runScenario(
     DATABASE_URL: databaseUrl,
     CHAOS_SCHEMA: schema,
     CHAOS_PREFIX: prefix,
+    ...(options.loseJobs ? { CHAOS_RECOVERY_MS: String(options.loseJobs.recoveryMs) } : {}),
   });
+  let lostJobs = 0;
+  let lost = false;
   const restarts: Array<{ server: string; from: number; to: number }> = [];
   try {
     await Promise.all(Array.from({ length: options.workers }, () => fleet.spawn()));
@@ -109,6 +118,10 @@ export async function runScenario(
         await fleet.killOne();
         const { minMs, maxMs } = options.kills;
         nextKill = Date.now() + minMs + Math.random() * (maxMs - minMs);
+      }
+      if (options.loseJobs && !lost && done >= options.executions / 3) {
+        lost = true;
+        lostJobs = await loseJobs(connection, prefix, options.loseJobs.fraction);
       }
       if (options.restart && restarts.length === 0 && done >= options.executions / 3) {
         const from = Date.now();
@@ -172,12 +185,31 @@ export async function runScenario(
       crashedWorkers: fleet.crashed,
       restartSlackMs: RESTART_SLACK_MS,
     });
-    return { name: options.name, durationMs: Date.now() - started, ...figures };
+    return { name: options.name, durationMs: Date.now() - started, lostJobs, ...figures };
   } finally {
     await fleet.stop();
     await producer.close({ timeoutMs: 2_000 });
     await store.close();
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
     await pool.end();
+  }
+}
+
+/** Removes `fraction` of the waiting node jobs through the queue; returns how many went. */
+async function loseJobs(
+  connection: ConstructorParameters<typeof WorkflowQueues>[0]['connection'],
+  prefix: string,
+  fraction: number,
+): Promise<number> {
+  const queues = new WorkflowQueues({ connection, prefix, onError: () => undefined });
+  try {
+    const waiting = await queues.liveJobs('node', { states: ['waiting', 'prioritized'] });
+    let removed = 0;
+    for (const job of waiting) {
+      if (Math.random() < fraction && (await queues.removeNodeJob(job.id))) removed++;
+    }
+    return removed;
+  } finally {
+    await queues.close();
   }
 }
