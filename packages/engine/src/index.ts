@@ -106,6 +106,7 @@ export {
 export {
   createLockBackend,
   DistributedLock,
+  type DistributedLockOptions,
   type LockBackend,
   type LockOptions,
   LockPresets,

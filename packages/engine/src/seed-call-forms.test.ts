@@ -1,6 +1,8 @@
-import { WorkflowError } from '@spane/core';
+import { NodeRegistry, WorkflowError } from '@spane/core';
+import { InMemoryExecutionStore } from '@spane/store-memory';
 import { describe, expect, it } from 'vitest';
-import { readEnqueueArguments } from './seed-call-forms.ts';
+import { checkEngineOptions, readEnqueueArguments } from './seed-call-forms.ts';
+import { WorkflowEngine } from './workflow-engine.ts';
 
 const read = (...rest: unknown[]) => readEnqueueArguments('wf', rest);
 
@@ -55,5 +57,26 @@ describe('readEnqueueArguments', () => {
       /at most 6 arguments, got 7/,
     );
     expect(refusal(() => read(['x'])).message).toMatch(/at parentExecutionId/);
+  });
+});
+
+describe('the WorkflowEngine constructor', () => {
+  it("refuses the original SPANE's positional form before connecting anywhere", () => {
+    const registry = new NodeRegistry();
+    const store = new InMemoryExecutionStore();
+    const Positional = WorkflowEngine as unknown as new (...args: unknown[]) => unknown;
+    expect(() => new Positional(registry, store, 'redis://127.0.0.1:1')).toThrow(
+      /takes one options object; the positional form/,
+    );
+    expect(() => new Positional(registry)).toThrow(/positional form/);
+  });
+
+  it('names the missing parts of an options object', () => {
+    expect(() => checkEngineOptions({ registry: new NodeRegistry() }, 1)).toThrow(
+      /missing: store, connection/,
+    );
+    expect(() =>
+      checkEngineOptions({ registry: 1, store: 2, connection: 'redis://x' }, 1),
+    ).not.toThrow();
   });
 });

@@ -1,4 +1,4 @@
-import { MAX_SUBWORKFLOW_DEPTH, UnsupportedInputError } from '@spane/core';
+import { ConfigurationError, MAX_SUBWORKFLOW_DEPTH, UnsupportedInputError } from '@spane/core';
 import type { EnqueueWorkflowOptions } from './execution-starter.ts';
 
 /** What the arguments after `initialData` of `enqueueWorkflow` ask for, in either call form. */
@@ -64,4 +64,24 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Refuses the original SPANE's positional constructor (`new WorkflowEngine(registry, store, …)`)
+ * and an options object without its required parts, with a `ConfigurationError` that says what to
+ * write instead, before anything connects.
+ */
+export function checkEngineOptions(options: unknown, argumentCount: number): void {
+  const expected =
+    'new WorkflowEngine({ registry, store, connection, config? }) takes one options object';
+  if (argumentCount > 1 || !isPlainObject(options)) {
+    throw new ConfigurationError(
+      `${expected}; the positional form of the original SPANE (registry, store, redis, …) is not accepted`,
+    );
+  }
+  const missing = (['registry', 'store', 'connection'] as const).filter(
+    (key) => options[key] === undefined || options[key] === null,
+  );
+  if (missing.length > 0)
+    throw new ConfigurationError(`${expected}; missing: ${missing.join(', ')}`);
 }

@@ -61,7 +61,7 @@ import { NodePipeline } from './node-pipeline.ts';
 import { RecoveryLoop } from './recovery-loop.ts';
 import { type RecoveredExecution, RecoverySweep } from './recovery-sweep.ts';
 import type { CircuitBreakerStats } from './resilience/circuit-breakers.ts';
-import { readEnqueueArguments } from './seed-call-forms.ts';
+import { checkEngineOptions, readEnqueueArguments } from './seed-call-forms.ts';
 import { StuckDetector, type StuckExecution } from './stuck-detector.ts';
 import type { EngineTracing } from './tracing-port.ts';
 import { type TriggerWebhookOptions, WebhookTriggers } from './webhook-triggers.ts';
@@ -149,7 +149,9 @@ export class WorkflowEngine {
   #activeNodes = 0;
   readonly #idleWaiters = new Set<() => void>();
 
-  constructor(options: WorkflowEngineOptions) {
+  /** @param positional - none: the original SPANE's positional arguments are refused. */
+  constructor(options: WorkflowEngineOptions, ...positional: never[]) {
+    checkEngineOptions(options, 1 + positional.length);
     this.#config = resolveEngineConfig(options.config);
     this.#timingChosen = {
       lockDuration: options.config?.lockDuration !== undefined,

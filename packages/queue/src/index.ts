@@ -29,7 +29,7 @@ export {
   createRateLimiter,
 } from './coordination/create-rate-limiter.ts';
 export { createSignalChannel } from './coordination/create-signal-channel.ts';
-export { DistributedLock } from './coordination/distributed-lock.ts';
+export { DistributedLock, type DistributedLockOptions } from './coordination/distributed-lock.ts';
 export type { LockBackend, LockLease } from './coordination/lock-backend.ts';
 export {
   DEFAULT_LOCK_RETRY_DELAY_MS,

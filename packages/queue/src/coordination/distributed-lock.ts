@@ -5,9 +5,30 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
+import type { CoordinationConnection } from './coordination-connection.ts';
 import { LockNotAcquiredError } from './coordination-errors.ts';
+import { createLockBackend } from './create-lock-backend.ts';
 import type { LockBackend } from './lock-backend.ts';
 import { type LockOptions, type ResolvedLockOptions, resolveLockOptions } from './lock-options.ts';
+
+/** Defaults of a {@link DistributedLock}: every {@link LockOptions} field, and where its keys go. */
+export interface DistributedLockOptions extends LockOptions {
+  /**
+   * Key prefix of Redis locks, when the lock is given a connection (not a backend) and makes its
+   * own backend. Default is `spane:lock:`. On PostgreSQL, give `{ postgres, schema }` instead.
+   */
+  prefix?: string | undefined;
+}
+
+function isLockBackend(value: unknown): value is LockBackend {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<Record<keyof LockBackend, unknown>>;
+  return (
+    typeof candidate.tryAcquire === 'function' &&
+    typeof candidate.extend === 'function' &&
+    typeof candidate.release === 'function'
+  );
+}
 
 /** One key this instance holds. */
 interface Hold {
@@ -35,7 +56,7 @@ function sleep(ms: number): Promise<void> {
  * Each instance has a random {@link DistributedLock.owner} id, and each acquisition a token
  * derived from it, so only the acquirer can release or extend its hold: `release` of a key this
  * instance does not hold is a no-op that returns false. Renewal timers are unref'd; `close()`
- * stops them and releases everything held. The backend is not closed: it may be shared.
+ * stops them and releases everything held. A backend given is not closed: it may be shared.
  *
  * ```ts
  * const lock = new DistributedLock(backend, { ttl: 5000, autoRenew: true, renewalInterval: 3000 });
@@ -54,10 +75,31 @@ export class DistributedLock {
   #sequence = 0;
   #closed = false;
 
-  constructor(backend: LockBackend, defaults: LockOptions = {}) {
-    resolveLockOptions(defaults); // fail early on bad defaults
-    this.#backend = backend;
-    this.#defaults = { ...defaults };
+  /** The backend this lock made from a connection (closed by `close()`), if it made one. */
+  readonly #ownBackend: LockBackend | undefined;
+
+  /**
+   * Takes a {@link LockBackend} (shared; you close it), or, as the original SPANE did, a
+   * connection: an ioredis instance or Redis URL, or `{ postgres, schema? }`. From a connection the
+   * lock makes its own backend, which `close()` closes (an ioredis instance you gave stays open).
+   *
+   * ```ts
+   * const lock = new DistributedLock(redis, { ttl: 5000, autoRenew: true, renewalInterval: 3000 });
+   * ```
+   */
+  constructor(
+    backend: LockBackend | CoordinationConnection,
+    defaults: DistributedLockOptions = {},
+  ) {
+    const { prefix, ...lockDefaults } = defaults;
+    resolveLockOptions(lockDefaults); // fail early on bad defaults
+    if (isLockBackend(backend)) {
+      this.#backend = backend;
+    } else {
+      this.#ownBackend = createLockBackend(backend, { prefix });
+      this.#backend = this.#ownBackend;
+    }
+    this.#defaults = lockDefaults;
   }
 
   /**
@@ -114,10 +156,17 @@ export class DistributedLock {
     await Promise.all([...this.#holds.values()].map((hold) => this.#release(hold)));
   }
 
-  /** Releases everything held and refuses further acquisitions. The backend stays open. */
+  /**
+   * Releases everything held and refuses further acquisitions. A backend you gave stays open; one
+   * the lock made from a connection is closed.
+   */
   async close(): Promise<void> {
     this.#closed = true;
-    await this.releaseAll();
+    try {
+      await this.releaseAll();
+    } finally {
+      await this.#ownBackend?.close();
+    }
   }
 
   async #acquire(key: string, options: ResolvedLockOptions): Promise<Hold | undefined> {
