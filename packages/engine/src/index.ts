@@ -65,6 +65,7 @@ export {
   type NodeStatus,
   NodeTimeoutError,
   PayloadNotFoundError,
+  QueueUnavailableError,
   type RateLimitConfig,
   RateLimitError,
   type RetryPolicy,
