@@ -420,7 +420,10 @@ export class WorkflowEngine {
     ...rest: unknown[]
   ): Promise<string> {
     this.#assertOpen();
-    const workflowId = typeof workflow === 'string' ? workflow : workflow.id;
+    // A builder's workflow gives its id; anything else (a string, or what a JavaScript caller
+    // passed) goes to the input check as it is, which answers with UnsupportedInputError.
+    const workflowId =
+      typeof workflow === 'object' && workflow !== null ? workflow.id : (workflow as string);
     const args = readEnqueueArguments(workflowId, rest);
     if (args.parentExecutionId === undefined)
       return this.#starter.enqueue(workflowId, initialData, args.options);
