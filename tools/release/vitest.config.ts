@@ -7,5 +7,7 @@ export default defineProject({
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
+    // Both integration tests build packages/* (turbo) and read dist/: one file at a time.
+    fileParallelism: false,
   },
 });

@@ -20,6 +20,7 @@ export {
   systemPostgresBinaries,
 } from './postgres-binaries.ts';
 export { fallbackDataDir, hasCluster } from './postgres-data-dir.ts';
+export { ensureDatabase } from './postgres-database.ts';
 export {
   type LocalPostgresServer,
   type PostgresServerOptions,
