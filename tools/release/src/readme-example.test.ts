@@ -3,6 +3,7 @@ import {
   firstTypeScriptBlock,
   readmeExample,
   runnableExample,
+  thirdPartyImports,
   withPostgresStore,
 } from './readme-example.ts';
 
@@ -47,5 +48,19 @@ describe("the README's first example", () => {
     expect(text).toContain('connection: "redis://127.0.0.1:4000"');
     expect(text).toContain("fetch('http://127.0.0.1:4001/data')");
     expect(text).toContain("process.exit(execution.status === 'completed' ? 0 : 1);");
+    expect(text).toContain('await engine.close();');
+    const closing = runnableExample('await engine.close();\n', {
+      redisUrl: 'redis://127.0.0.1:4000',
+      dataOrigin: 'http://127.0.0.1:4001',
+    });
+    expect(closing.match(/engine\.close/g)).toHaveLength(1);
+  });
+
+  it('names the packages it imports besides SPANE', () => {
+    expect(
+      thirdPartyImports(
+        "import * as v from 'valibot';\nimport { a } from '@spane/engine';\nimport b from '@scope/pkg/sub';\nimport fs from 'node:fs';\nimport c from './c.ts';",
+      ),
+    ).toEqual(['@scope/pkg', 'valibot']);
   });
 });

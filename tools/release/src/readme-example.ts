@@ -17,6 +17,18 @@ export function firstTypeScriptBlock(markdown: string): string {
   return match[1];
 }
 
+/** The packages the example imports besides `@spane/*` (e.g. `valibot` for its schemas). */
+export function thirdPartyImports(example: string): string[] {
+  const names = new Set<string>();
+  for (const match of example.matchAll(/from '([^'.][^']*)'/g)) {
+    const specifier = match[1] as string;
+    if (specifier.startsWith('node:') || specifier.startsWith('@spane/')) continue;
+    const parts = specifier.split('/');
+    names.add(specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] as string));
+  }
+  return [...names].sort();
+}
+
 /** The README's first example. */
 export function readmeExample(root: string = WORKSPACE_ROOT): string {
   return firstTypeScriptBlock(fs.readFileSync(path.join(root, 'README.md'), 'utf8'));
@@ -30,17 +42,15 @@ export interface ExampleTargets {
 }
 
 /**
- * Points the example at the rehearsal's Redis and data service, and ends it: the engine closes and
- * the process exits 0 only when the execution completed.
+ * Points the example at the rehearsal's Redis and data service, and ends it: the engine closes (if
+ * the example does not close it itself) and the process exits 0 only when the execution completed.
  */
 export function runnableExample(example: string, targets: ExampleTargets): string {
   const pointed = example
     .replaceAll("'redis://127.0.0.1:6379'", JSON.stringify(targets.redisUrl))
     .replaceAll('http://127.0.0.1:8080', targets.dataOrigin);
-  return `${pointed}
-await engine.close();
-process.exit(execution.status === 'completed' ? 0 : 1);
-`;
+  const close = /await engine\.close\(/.test(pointed) ? '' : 'await engine.close();\n';
+  return `${pointed}${close}process.exit(execution.status === 'completed' ? 0 : 1);\n`;
 }
 
 const MEMORY_IMPORT = /^import \{ InMemoryExecutionStore \} from '@spane\/store-memory';$/m;

@@ -5,7 +5,8 @@
  * 2. In a temp copy of the workspace, `changeset version --snapshot rehearsal` and
  *    `changeset publish --tag rehearsal` to it.
  * 3. In an empty temp folder outside the workspace, `npm install @spane/engine @spane/store-memory`
- *    from that registry only; checks that no `pg` and no `kysely` came along.
+ *    (and what the example imports besides, e.g. `valibot`) from that registry only; checks that
+ *    no `pg` and no `kysely` came along.
  * 4. Runs the README's first example on a real Redis to completion.
  * 5. Installs `@spane/store-postgres`, swaps the store's lines, and runs it on a real PostgreSQL.
  *
@@ -22,7 +23,12 @@ import { fileURLToPath } from 'node:url';
 import { buildPublishedPackages } from './build.ts';
 import { installedPackageNames } from './installed-packages.ts';
 import { type LocalRegistry, startLocalRegistry } from './local-registry.ts';
-import { readmeExample, runnableExample, withPostgresStore } from './readme-example.ts';
+import {
+  readmeExample,
+  runnableExample,
+  thirdPartyImports,
+  withPostgresStore,
+} from './readme-example.ts';
 import { ReleaseError, type ReleaseErrorCode } from './release-error.ts';
 import { run, tail } from './run.ts';
 import { copyWorkspaceForRelease } from './workspace-copy.ts';
@@ -171,8 +177,11 @@ export async function rehearseRelease(options: RehearseOptions): Promise<Rehears
           timeoutMs: 600_000,
         },
       );
+    const example = readmeExample();
+    // What the example imports beside SPANE (valibot for its schemas) is the application's own.
+    const extras = thirdPartyImports(example);
     await timed('install engine+memory', () =>
-      npmInstall(`@spane/engine@${version}`, `@spane/store-memory@${version}`),
+      npmInstall(`@spane/engine@${version}`, `@spane/store-memory@${version}`, ...extras),
     );
     const firstInstall = [...installedPackageNames(appDir)].sort();
     const unwanted = NOT_IN_FIRST_INSTALL.filter((name) => firstInstall.includes(name));
@@ -184,7 +193,6 @@ export async function rehearseRelease(options: RehearseOptions): Promise<Rehears
       });
     }
 
-    const example = readmeExample();
     const targets = { redisUrl: options.redisUrl, dataOrigin: data.origin };
     const runExample = (file: string, text: string) =>
       must('EXAMPLE_FAILED', `node ${file}`, process.execPath, [file], {
