@@ -144,7 +144,7 @@ export const GROUPS: Group[] = [
         {
           backend: 'redis' as const,
           kinds: (OBSERVABILITY
-            ? ['raw', 'engine-bare', 'engine', 'engine-metrics', 'engine-observed']
+            ? ['raw', 'engine-bare', 'engine', 'engine-metrics', 'engine-observed', 'engine-traced']
             : [
                 'raw',
                 'engine',

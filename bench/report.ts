@@ -9,6 +9,7 @@ export const SIDE_LABELS: Record<SideKind, string> = {
   'engine-bare': 'SPANE events=off',
   'engine-metrics': 'SPANE +metrics',
   'engine-observed': 'SPANE +metrics+events',
+  'engine-traced': 'SPANE +tracing, no SDK',
   'engine-pgstore': 'SPANE pg store',
   'engine-pgstore-durable': 'SPANE pg store (durable)',
   'raw-pg': 'raw BullMQ on pg',

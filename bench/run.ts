@@ -131,6 +131,7 @@ function createSide(kind: SideKind, servers: Servers, prefix: string): Side {
       ...(spec.events === false ? { events: false } : {}),
     },
     metrics: spec.metrics === true,
+    tracing: spec.tracing === true,
   });
 }
 

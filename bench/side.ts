@@ -41,6 +41,7 @@ export type SideKind =
   | 'engine-bare'
   | 'engine-metrics'
   | 'engine-observed'
+  | 'engine-traced'
   | 'engine-pgstore'
   | 'engine-pgstore-durable'
   | 'raw-pg'
@@ -60,6 +61,8 @@ export interface SideSpec {
   events?: boolean;
   /** Whether `createMetrics` of `@spane/observability` is attached (and scraped). Default is `false`. */
   metrics?: boolean;
+  /** Whether the engine gets `tracing: createTracing()` (no SDK registered: the API's no-op tracer). Default is `false`. */
+  tracing?: boolean;
   /** The server of a PostgreSQL store. Default is the queue's server, else the fast one. */
   storeServer?: PostgresServerKind;
 }
@@ -78,6 +81,13 @@ export const SIDE_SPECS: Readonly<Record<SideKind, SideSpec>> = {
     metrics: true,
   },
   'engine-observed': { impl: 'engine', queue: 'redis', store: 'memory', metrics: true },
+  'engine-traced': {
+    impl: 'engine',
+    queue: 'redis',
+    store: 'memory',
+    events: false,
+    tracing: true,
+  },
   'engine-pgstore': { impl: 'engine', queue: 'redis', store: 'postgres' },
   'engine-pgstore-durable': {
     impl: 'engine',

@@ -8,7 +8,7 @@
  */
 import { type ExecutionStore, NodeRegistry, successResult } from '@spane/core';
 import { type EngineConfig, WorkflowEngine } from '@spane/engine';
-import { createMetrics, type SpaneMetrics } from '@spane/observability';
+import { createMetrics, createTracing, type SpaneMetrics } from '@spane/observability';
 import type { QueueConnection } from '@spane/queue';
 import { InMemoryExecutionStore } from '@spane/store-memory';
 import { PostgresExecutionStore } from '@spane/store-postgres';
@@ -42,6 +42,7 @@ export class SpaneEngineSide implements Side {
   #store: ExecutionStore | undefined;
   #engine: WorkflowEngine | undefined;
   readonly #withMetrics: boolean;
+  readonly #withTracing: boolean;
   #metrics: SpaneMetrics | undefined;
   #scrapes: NodeJS.Timeout | undefined;
   /** Errors the engine reported through its `error` event (none expected). */
@@ -59,8 +60,11 @@ export class SpaneEngineSide implements Side {
     config: EngineConfig;
     /** Attach `createMetrics` (a registry of its own), rendered every 5 s as a scrape would. Default is `false`. */
     metrics?: boolean | undefined;
+    /** Pass `tracing: createTracing()` (with no SDK registered). Default is `false`. */
+    tracing?: boolean | undefined;
   }) {
     this.#withMetrics = options.metrics ?? false;
+    this.#withTracing = options.tracing ?? false;
     this.#queue = options.queue;
     this.#storeTarget = options.store ?? { kind: 'memory' };
     this.#config = { ...options.config, prefix: options.prefix };
@@ -84,7 +88,13 @@ export class SpaneEngineSide implements Side {
         ? this.#queue.url
         : { postgres: this.#queue.url, poolSize: QUEUE_POOL_SIZE };
     const registry = new NodeRegistry().register(NOOP_TYPE, async () => successResult(NOOP_OUTPUT));
-    const engine = new WorkflowEngine({ registry, store, connection, config: this.#config });
+    const engine = new WorkflowEngine({
+      registry,
+      store,
+      connection,
+      config: this.#config,
+      ...(this.#withTracing ? { tracing: createTracing() } : {}),
+    });
     this.#engine = engine;
     for (const shape of this.#shapes) await engine.registerWorkflow(toDefinition(shape));
     if (this.#withMetrics) {

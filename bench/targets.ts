@@ -83,6 +83,7 @@ export const OBSERVABILITY_COMPARISONS: readonly Comparison[] = [
   { name: 'metrics: +metrics ÷ events=off', a: 'engine-metrics', b: 'engine-bare' },
   { name: 'events: events on ÷ events=off', a: 'engine', b: 'engine-bare' },
   { name: 'both: +metrics+events ÷ events=off', a: 'engine-observed', b: 'engine-bare' },
+  { name: 'tracing: +tracing, no SDK ÷ events=off', a: 'engine-traced', b: 'engine-bare' },
 ];
 
 /** The budgets: the throughput an observability feature may cost (a fraction). */
