@@ -338,13 +338,16 @@ async function runGroup(group: Group, servers: Servers, meter: Meter): Promise<W
   for (const step of planOf(group, meter)) {
     // Rounds interleave the sides (raw, engine, …, raw, engine, …) so that a change in the
     // machine's background load hits every side alike; each round is a fresh side and prefix.
+    // Each round starts one side later (raw, engine, x; engine, x, raw; …), so that no side always
+    // runs right after the same one.
     const rounds = new Map<SideKind, Round[]>(group.kinds.map((kind) => [kind, []]));
     const roundsOf = (kind: SideKind) =>
       step.capped && group.capped?.kinds.includes(kind)
         ? Math.min(step.rounds, group.capped.rounds)
         : step.rounds;
     for (let r = 0; r < step.rounds; r++) {
-      for (const kind of group.kinds) {
+      const shift = r % group.kinds.length;
+      for (const kind of [...group.kinds.slice(shift), ...group.kinds.slice(0, shift)]) {
         if (r >= roundsOf(kind)) continue;
         log(`${step.title} round ${r + 1}/${roundsOf(kind)}: ${SIDE_LABELS[kind]}`);
         const round = await withSide(kind, servers, step.id, step.round);
