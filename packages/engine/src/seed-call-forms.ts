@@ -1,4 +1,9 @@
-import { ConfigurationError, MAX_SUBWORKFLOW_DEPTH, UnsupportedInputError } from '@spane/core';
+import {
+  ConfigurationError,
+  findInvalidId,
+  MAX_SUBWORKFLOW_DEPTH,
+  UnsupportedInputError,
+} from '@spane/core';
 import type { EnqueueWorkflowOptions } from './execution-starter.ts';
 
 /** What the arguments after `initialData` of `enqueueWorkflow` ask for, in either call form. */
@@ -17,11 +22,12 @@ export interface EnqueueArguments {
  * with an `UnsupportedInputError` instead.
  */
 export function readEnqueueArguments(
-  workflowId: string,
+  workflowId: unknown,
   rest: readonly unknown[],
 ): EnqueueArguments {
+  const context = { workflowId: typeof workflowId === 'string' ? workflowId : undefined };
   const refuse = (path: string, message: string): never => {
-    throw new UnsupportedInputError('enqueueWorkflow arguments', { path, message }, { workflowId });
+    throw new UnsupportedInputError('enqueueWorkflow arguments', { path, message }, context);
   };
   const [third, depth, parentJobId, options, ...extra] = rest;
   if (rest.length <= 1 && (third === undefined || isPlainObject(third))) {
@@ -29,7 +35,7 @@ export function readEnqueueArguments(
   }
   // The positional form of the original SPANE.
   if (extra.length > 0) refuse('arguments', `expected at most 6 arguments, got ${2 + rest.length}`);
-  if (third !== undefined && (typeof third !== 'string' || third.length === 0))
+  if (third !== undefined && (typeof third !== 'string' || findInvalidId(third) !== undefined))
     refuse(
       'parentExecutionId',
       isPlainObject(third)
