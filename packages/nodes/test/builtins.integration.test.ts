@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, WorkflowValidationError } from '@spane/core';
 import { describe, expect, it } from 'vitest';
-import { startEngine } from './support/engine.ts';
+import { backends, startEngine as startOn } from './support/engine.ts';
 
 const orders = {
   id: 'orders',
@@ -37,7 +37,12 @@ const orders = {
   ],
 };
 
-describe('built-in expression nodes through the engine (Redis)', () => {
+describe.each(backends)('built-in expression nodes through the engine ($name queue)', (backend) => {
+  const startEngine = (
+    workflows: Parameters<typeof startOn>[0],
+    options: Parameters<typeof startOn>[1] = {},
+  ) => startOn(workflows, { ...options, connection: backend.connection() });
+
   it('runs filter, condition, switch and transform in one workflow, following the branches', async () => {
     const engine = await startEngine([orders]);
     const data = {
