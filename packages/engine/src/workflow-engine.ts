@@ -67,7 +67,7 @@ import type { EngineTracing } from './tracing-port.ts';
 import { type TriggerWebhookOptions, WebhookTriggers } from './webhook-triggers.ts';
 import { WorkflowCatalog } from './workflow-catalog.ts';
 import { type ScheduleInfo, WorkflowSchedules } from './workflow-schedules.ts';
-import { definitionOf } from './workflow-source.ts';
+import { definitionOf, isTypedWorkflow } from './workflow-source.ts';
 
 const CANCEL_TOPIC = 'cancel';
 
@@ -420,10 +420,8 @@ export class WorkflowEngine {
     ...rest: unknown[]
   ): Promise<string> {
     this.#assertOpen();
-    // A builder's workflow gives its id; anything else (a string, or what a JavaScript caller
-    // passed) goes to the input check as it is, which answers with UnsupportedInputError.
-    const workflowId =
-      typeof workflow === 'object' && workflow !== null ? workflow.id : (workflow as string);
+    // Anything but a typed workflow goes on as given: a bad id is answered with a typed error.
+    const workflowId = isTypedWorkflow(workflow) ? workflow.id : (workflow as string);
     const args = readEnqueueArguments(workflowId, rest);
     if (args.parentExecutionId === undefined)
       return this.#starter.enqueue(workflowId, initialData, args.options);

@@ -1,4 +1,4 @@
-import type { WorkflowDefinition, WorkflowSource } from '@spane/core';
+import type { TypedWorkflow, WorkflowDefinition, WorkflowSource } from '@spane/core';
 
 /**
  * The JSON definition of what `registerWorkflow` was given: a plain definition as it is, or the
@@ -14,4 +14,14 @@ export function definitionOf(source: WorkflowDefinition | WorkflowSource): unkno
     return (source as WorkflowSource).toJSON();
   }
   return source;
+}
+
+/** Whether `enqueueWorkflow` was given a typed workflow (a builder) rather than a workflow id. */
+export function isTypedWorkflow(value: unknown): value is TypedWorkflow<unknown, unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { id?: unknown }).id === 'string' &&
+    typeof (value as Partial<WorkflowSource>).toJSON === 'function'
+  );
 }

@@ -132,6 +132,8 @@ describe('workflow builder types', () => {
     const onlyX = { parents: ['x'] } as const;
     // @ts-expect-error charge reads "fetch": its parents must include it
     withX.node('c', chargeCard, onlyX);
+    // @ts-expect-error charge declares only "fetch": an extra parent would change its input shape
+    withX.node('c', chargeCard, { parents: ['fetch', 'x'] });
     // @ts-expect-error duplicate id
     base.node('fetch', fetchOrder, { config: { baseUrl: 'https://shop.example' } });
   });

@@ -75,6 +75,12 @@ describe('workflow builder', () => {
     expect(() => loose.node('charge', chargeCard)).toThrow(
       /reads parent "fetch", missing from its parents/,
     );
+    const withX = loose.node('x', fetchOrder, { config: { baseUrl: 'https://b.example' } }) as {
+      node(id: string, node: unknown, options?: unknown): unknown;
+    };
+    expect(() => withX.node('c', chargeCard, { parents: ['fetch', 'x'] })).toThrow(
+      /declares its parents; "x" is not one of them/,
+    );
     expect(() => workflow('')).toThrow(ConfigurationError);
   });
 

@@ -69,8 +69,17 @@ type ConfigOption<C> = undefined extends C
     ? { config?: C }
     : { config: C };
 
-/** Why a node's parents are wrong, as a type the compiler prints. */
-type ParentsProblem<Declared, Outputs, Given extends string> =
+/**
+ * Why a node's parents are wrong, as a type the compiler prints. A node type that declares
+ * parents takes exactly those (its `inputData` is typed from them).
+ */
+type ParentsProblem<Declared, Outputs, Given extends string> = [keyof Declared] extends [never]
+  ? unknown
+  : [Exclude<Given, keyof Declared>] extends [never]
+    ? DeclaredParentsProblem<Declared, Outputs, Given>
+    : { parents: `parent "${Exclude<Given, keyof Declared>}" is not declared by this node type` };
+
+type DeclaredParentsProblem<Declared, Outputs, Given extends string> =
   Exclude<keyof Declared & string, Given> extends infer Missing extends string
     ? [Missing] extends [never]
       ? {
@@ -128,11 +137,11 @@ export class WorkflowBuilder<Outputs = Record<never, never>, Input = unknown>
   }
 
   /**
-   * Adds a node of a defined type. `parents` name nodes added before; every parent the node type
-   * declares must be among them, with the output it reads.
+   * Adds a node of a defined type. `parents` name nodes added before; a node type that declares
+   * parents takes exactly those, each with the output it reads.
    *
-   * @throws ConfigurationError for a duplicate id, an unknown parent or a missing declared parent
-   * (the compiler already rejects them in TypeScript).
+   * @throws ConfigurationError for a duplicate id, an unknown parent, or a missing or undeclared
+   * parent of a node type that declares its parents (the compiler already rejects them).
    */
   node<
     const Id extends string,
@@ -163,6 +172,13 @@ export class WorkflowBuilder<Outputs = Record<never, never>, Input = unknown>
           `Node "${id}" (type "${node.type}") reads parent "${declared}", missing from its parents`,
         );
       }
+    }
+    const extra =
+      node.parentIds.length > 0 ? parents.find((p) => !node.parentIds.includes(p)) : undefined;
+    if (extra !== undefined) {
+      throw new ConfigurationError(
+        `Node "${id}" (type "${node.type}") declares its parents; "${extra}" is not one of them`,
+      );
     }
     const built: BuiltNode = { id, type: node.type, parents, options: opts };
     return new WorkflowBuilder(this.id, this.#options, [...this.#nodes, built]);
