@@ -272,10 +272,14 @@ export function defineSeedFormsSuite(target: EngineTarget): void {
         .register('bad-limit', async (ctx) => {
           throw await ctx.rateLimit?.(-5);
         });
-      const { engine, store } = await setup(registry, [
-        { id: 'limited', nodes: [node('thrown', 'throttled'), node('returned', 'throttled')] },
-        { id: 'bad-limit', nodes: [node('a', 'bad-limit')] },
-      ]);
+      const { engine, store } = await setup(
+        registry,
+        [
+          { id: 'limited', nodes: [node('thrown', 'throttled'), node('returned', 'throttled')] },
+          { id: 'bad-limit', nodes: [node('a', 'bad-limit')] },
+        ],
+        { config: { nodeLogs: true } },
+      );
       const id = await engine.enqueueWorkflow('limited', {});
       const done = await engine.waitForExecution(id);
       expect(done.status).toBe('completed');
@@ -295,7 +299,7 @@ export function defineSeedFormsSuite(target: EngineTarget): void {
       expect(bad.nodeResults.a?.error).toMatch(/ctx.rateLimit duration.*above 0/);
     });
 
-    it(`${target.name}: writes a log line when each node starts, succeeds and fails; nodeLogs: false turns them off`, async () => {
+    it(`${target.name}: with nodeLogs, writes a log line when each node starts, succeeds and fails; without, none`, async () => {
       const registry = new NodeRegistry().register('echo', echo).register('boom', async () => {
         throw new Error('kaput');
       });
@@ -308,7 +312,7 @@ export function defineSeedFormsSuite(target: EngineTarget): void {
           ],
         },
       ];
-      const { engine, store } = await setup(registry, workflows);
+      const { engine, store } = await setup(registry, workflows, { config: { nodeLogs: true } });
       const id = await engine.enqueueWorkflow('logged', {});
       expect((await engine.waitForExecution(id)).status).toBe('completed');
       const logs = await waitFor(
@@ -331,7 +335,7 @@ export function defineSeedFormsSuite(target: EngineTarget): void {
       expect(failure?.data).toMatchObject({ nodeType: 'boom', attempt: 1, error: 'kaput' });
       expect(failure?.data?.durationMs).toEqual(expect.any(Number));
 
-      const quiet = await setup(registry, workflows, { config: { nodeLogs: false } });
+      const quiet = await setup(registry, workflows); // the default
       const quietId = await quiet.engine.enqueueWorkflow('logged', {});
       expect((await quiet.engine.waitForExecution(quietId)).status).toBe('completed');
       expect(await quiet.store.getLogs(quietId)).toEqual([]);
