@@ -109,20 +109,25 @@ function defineCrashTest(queue: QueueFactory, crash: CrashCase): void {
       // Kill the child while some of its executors are mid-node (past its first few nodes, the
       // child's executors of these nodes never end, so the kill cannot miss them).
       const inFlight = async () => {
-        const { rows } = await pool.query<{ open: number; done: number }>(
+        const { rows } = await pool.query<{ open: number; hung: number }>(
           `SELECT count(*) FILTER (WHERE phase = 'start')::int - count(*) FILTER (WHERE phase = 'end')::int AS open,
-                  count(*) FILTER (WHERE phase = 'end')::int AS done
+                  count(*) FILTER (WHERE phase = 'hang')::int AS hung
              FROM "${schema}".effects WHERE pid = $1 AND node_id = ANY($2)`,
           [child.pid, crash.killAfter],
         );
-        return rows[0] ?? { open: 0, done: 0 };
+        return rows[0] ?? { open: 0, hung: 0 };
       };
+      // Executors that were already past their hang check may still end before the kill lands;
+      // one that recorded `hang` never will.
       await waitFor(
         async () => {
-          const { open, done } = await inFlight();
-          return open >= 2 && done >= NODES;
+          const { open, hung } = await inFlight();
+          return open >= 2 && hung >= 1;
         },
-        { what: 'the worker process to be mid-node in two executors', timeoutMs: 30_000 },
+        {
+          what: 'the worker process to be mid-node in two executors, one of them hung',
+          timeoutMs: 30_000,
+        },
       );
       await killChild(child);
       const { open: interrupted } = await inFlight();

@@ -79,7 +79,11 @@ export function crashRegistry(
   return new NodeRegistry().register('slow', async (ctx) => {
     await record(ctx.executionId, ctx.nodeId, 'start', ctx.attempt);
     const watched = hang?.nodeIds.includes(ctx.nodeId) ?? false;
-    if (watched && hang && ended >= hang.afterEnds) await new Promise(() => undefined);
+    if (watched && hang && ended >= hang.afterEnds) {
+      // Recorded, so the test can wait for an executor that will surely still be mid-node.
+      await record(ctx.executionId, ctx.nodeId, 'hang', ctx.attempt);
+      await new Promise(() => undefined);
+    }
     await new Promise((resolve) => setTimeout(resolve, CRASH_NODE_MS));
     if (watched) ended += 1;
     await record(ctx.executionId, ctx.nodeId, 'end', ctx.attempt);
