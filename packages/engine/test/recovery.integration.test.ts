@@ -144,9 +144,12 @@ describe.each(targets)('recovery on $name', (target) => {
     const registry = new NodeRegistry()
       .register('slow-a', slowA.executor)
       .register('slow-b', slowB.executor);
+    // Long enough that a loaded machine's delay between a node starting and the check reading it
+    // does not count as no progress.
+    const stuckAfter = 2_000;
     const workflow: WorkflowDefinition = {
       id: 'slow',
-      stuckAfter: 400,
+      stuckAfter,
       nodes: [
         { id: 'a', type: 'slow-a', outputs: ['b'] },
         { id: 'b', type: 'slow-b' },
@@ -170,7 +173,13 @@ describe.each(targets)('recovery on $name', (target) => {
     await waitFor(async () => stuck.length === 1 || undefined, { what: 'the stuck event' });
     const found = await engine.findStuckExecutions();
     expect(found).toMatchObject([
-      { executionId, workflowId: 'slow', status: 'running', reason: 'no-progress', limitMs: 400 },
+      {
+        executionId,
+        workflowId: 'slow',
+        status: 'running',
+        reason: 'no-progress',
+        limitMs: stuckAfter,
+      },
     ]);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(stuck).toHaveLength(1);
