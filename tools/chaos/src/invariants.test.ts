@@ -41,6 +41,31 @@ describe('checkInvariants', () => {
     );
     expect(figures).toMatchObject({ duplicates: 1, explainedByKill: 1, unexplained: 0 });
     expect(figures.recoverAfterKillMs).toEqual({ p50: 3_900, max: 3_900 });
+    expect(figures.firstRerunAfterKillMs).toEqual({ p50: 3_900, max: 3_900 });
+  });
+
+  it('times the first re-run after each kill apart from the later ones', () => {
+    const figures = checkInvariants(
+      record({
+        executions: 3,
+        statuses: ['completed', 'completed', 'completed'],
+        storedResults: { rows: 3, distinct: 3 },
+        effects: [
+          start('e1', 'a', 10, 100),
+          start('e2', 'a', 10, 110),
+          start('e3', 'a', 12, 120),
+          start('e1', 'a', 11, 2_200), // 2 s after the first kill
+          start('e2', 'a', 11, 9_200), // 9 s after it: queued behind others
+          start('e3', 'a', 13, 15_000), // 5 s after the second kill
+        ],
+        kills: [
+          { pid: 10, at: 200 },
+          { pid: 12, at: 10_000 },
+        ],
+      }),
+    );
+    expect(figures.recoverAfterKillMs).toEqual({ p50: 5_000, max: 9_000 });
+    expect(figures.firstRerunAfterKillMs).toEqual({ p50: 2_000, max: 5_000 });
   });
 
   it('explains a re-run by a restart, and flags one explained by neither', () => {

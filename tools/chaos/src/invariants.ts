@@ -46,8 +46,16 @@ export interface ScenarioFigures {
   explainedByKill: number;
   explainedByRestart: number;
   unexplained: number;
-  /** From a kill to the re-run of a node the killed worker held, in ms: p50 and max. */
+  /**
+   * From a kill to the re-run of a node the killed worker held, in ms: p50 and max. A re-run waits
+   * for the lock to expire and the stalled check, then behind every job queued before it.
+   */
   recoverAfterKillMs: { p50: number; max: number } | undefined;
+  /**
+   * From a kill to the first re-run of any node the killed worker held, per kill, in ms: p50 and
+   * max. How soon the dead worker's work is picked up again (lock expiry plus the stalled check).
+   */
+  firstRerunAfterKillMs: { p50: number; max: number } | undefined;
   /** From a server's return to the next node that ended, in ms: max over restarts. */
   recoverAfterRestartMs: number | undefined;
   violations: string[];
@@ -90,6 +98,7 @@ export function checkInvariants(record: ScenarioRecord): ScenarioFigures {
   let explainedByRestart = 0;
   let unexplained = 0;
   const killRecovery: number[] = [];
+  const firstRerun = new Map<number, number>();
   for (const list of starts.values()) {
     list.sort((x, y) => x.at - y.at);
     for (let i = 1; i < list.length; i++) {
@@ -102,6 +111,7 @@ export function checkInvariants(record: ScenarioRecord): ScenarioFigures {
       if (kill) {
         explainedByKill++;
         killRecovery.push(rerun.at - kill.at);
+        firstRerun.set(kill.at, Math.min(firstRerun.get(kill.at) ?? Infinity, rerun.at - kill.at));
         continue;
       }
       const restart = record.restarts.find((r) =>
@@ -113,6 +123,7 @@ export function checkInvariants(record: ScenarioRecord): ScenarioFigures {
   }
   if (unexplained > 0) violations.push(`${unexplained} re-runs explained by no kill nor restart`);
   killRecovery.sort((x, y) => x - y);
+  const firstRerunSorted = [...firstRerun.values()].sort((x, y) => x - y);
 
   let recoverAfterRestartMs: number | undefined;
   for (const restart of record.restarts) {
@@ -136,6 +147,13 @@ export function checkInvariants(record: ScenarioRecord): ScenarioFigures {
       killRecovery.length === 0
         ? undefined
         : { p50: percentile(killRecovery, 0.5), max: killRecovery.at(-1) as number },
+    firstRerunAfterKillMs:
+      firstRerunSorted.length === 0
+        ? undefined
+        : {
+            p50: percentile(firstRerunSorted, 0.5),
+            max: firstRerunSorted.at(-1) as number,
+          },
     recoverAfterRestartMs,
     violations,
   };

@@ -95,12 +95,12 @@ try {
 const ms = (value: number | undefined) =>
   value === undefined ? '–' : `${(value / 1000).toFixed(1)} s`;
 console.log(
-  '\n| scenario | executions | completed | kills | restarts (jobs lost) | duplicates (kill / restart / unexplained) | recovery after kill p50 / max | recovery after restart | time | violations |',
+  '\n| scenario | executions | completed | kills | restarts (jobs lost) | duplicates (kill / restart / unexplained) | re-run after kill p50 / max (first per kill p50 / max) | recovery after restart | time | violations |',
 );
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const row of rows) {
   console.log(
-    `| ${row.name} | ${row.executions} | ${row.completed} | ${row.kills} | ${row.restarts}${row.lostJobs > 0 ? ` (${row.lostJobs} jobs lost)` : ''} | ${row.duplicates} (${row.explainedByKill} / ${row.explainedByRestart} / ${row.unexplained}) | ${row.recoverAfterKillMs ? `${ms(row.recoverAfterKillMs.p50)} / ${ms(row.recoverAfterKillMs.max)}` : '–'} | ${ms(row.recoverAfterRestartMs)} | ${ms(row.durationMs)} | ${row.violations.join('; ') || 'none'} |`,
+    `| ${row.name} | ${row.executions} | ${row.completed} | ${row.kills} | ${row.restarts}${row.lostJobs > 0 ? ` (${row.lostJobs} jobs lost)` : ''} | ${row.duplicates} (${row.explainedByKill} / ${row.explainedByRestart} / ${row.unexplained}) | ${row.recoverAfterKillMs ? `${ms(row.recoverAfterKillMs.p50)} / ${ms(row.recoverAfterKillMs.max)}` : '–'}${row.firstRerunAfterKillMs ? ` (${ms(row.firstRerunAfterKillMs.p50)} / ${ms(row.firstRerunAfterKillMs.max)})` : ''} | ${ms(row.recoverAfterRestartMs)} | ${ms(row.durationMs)} | ${row.violations.join('; ') || 'none'} |`,
   );
 }
 process.exit(failed ? 1 : 0);
