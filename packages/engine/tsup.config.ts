@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // The worker threads' script is an entry of its own: a Worker starts it by URL, beside the bundle.
+  entry: { index: 'src/index.ts', 'thread-entry': 'src/worker-threads/thread-entry.ts' },
   format: ['esm'],
   dts: true,
   clean: true,

@@ -1,4 +1,7 @@
+import { availableParallelism } from 'node:os';
+import type { ResourceLimits } from 'node:worker_threads';
 import {
+  ConfigurationError,
   DEFAULT_PAYLOAD_THRESHOLD_BYTES,
   DEFAULT_WORKER_CONCURRENCY,
   DEFAULT_WORKFLOW_CACHE_SIZE,
@@ -114,14 +117,53 @@ export interface EngineConfig {
    * schedulers (legacy repeatable jobs are gone in BullMQ 6). Default is `true`.
    */
   useJobSchedulers?: boolean | undefined;
+  /**
+   * Run executors in worker threads (`node:worker_threads`), so CPU-bound work does not block the
+   * event loop that renews job locks and runs other nodes. The executors come from
+   * {@link EngineConfig.processorFile}; which types run there and the pool size are set by
+   * {@link EngineConfig.workerThreads}. Default is `false`.
+   */
+  useWorkerThreads?: boolean | undefined;
+  /**
+   * The module the worker threads load (a path or `file:` URL): it exports the executors as
+   * `registry` (a `NodeRegistry`), `executors` (a record of executors or functions by type), or its
+   * default export (either). Required with `useWorkerThreads`. Register the types in the engine's
+   * registry as well (for validation, rate limits and circuit breakers).
+   */
+  processorFile?: string | URL | undefined;
+  /** The pool of worker threads (with `useWorkerThreads`). */
+  workerThreads?: WorkerThreadsConfig | undefined;
+}
+
+/** The pool of worker threads of {@link EngineConfig.useWorkerThreads}. */
+export interface WorkerThreadsConfig {
+  /** Threads kept. Default is the machine's parallelism less one (at least 1). */
+  size?: number | undefined;
+  /**
+   * The node types run in threads; the others stay on the main thread. Default: every type the
+   * processor file exports.
+   */
+  types?: readonly string[] | undefined;
+  /** Limits of each thread (heap sizes, stack); a thread that exceeds them fails its attempt. */
+  resourceLimits?: ResourceLimits | undefined;
+}
+
+/** {@link EngineConfig}'s worker threads, resolved; absent when they are off. */
+export interface ResolvedWorkerThreadsConfig {
+  processorFile: string | URL;
+  size: number;
+  types: readonly string[] | undefined;
+  resourceLimits: ResourceLimits | undefined;
 }
 
 /** An {@link EngineConfig} with every default filled in. */
 export type ResolvedEngineConfig = {
-  [K in Exclude<keyof EngineConfig, 'rateLimiter' | 'defaultRetryPolicy'>]-?: NonNullable<
-    EngineConfig[K]
-  >;
+  [K in Exclude<
+    keyof EngineConfig,
+    'rateLimiter' | 'defaultRetryPolicy' | 'useWorkerThreads' | 'processorFile' | 'workerThreads'
+  >]-?: NonNullable<EngineConfig[K]>;
 } & {
+  workerThreads: ResolvedWorkerThreadsConfig | undefined;
   rateLimiter: { max: number; duration: number } | undefined;
   defaultRetryPolicy: ResolvedRetryPolicy;
 };
@@ -153,5 +195,21 @@ export function resolveEngineConfig(config: EngineConfig = {}): ResolvedEngineCo
     useFlowProducerForSubWorkflows: config.useFlowProducerForSubWorkflows ?? false,
     useSimplifiedEventStream: config.useSimplifiedEventStream ?? false,
     useJobSchedulers: config.useJobSchedulers ?? true,
+    workerThreads: resolveWorkerThreads(config),
+  };
+}
+
+function resolveWorkerThreads(config: EngineConfig): ResolvedWorkerThreadsConfig | undefined {
+  if (!config.useWorkerThreads) return undefined;
+  if (!config.processorFile)
+    throw new ConfigurationError('useWorkerThreads needs a processorFile (the executors to load)');
+  const size = config.workerThreads?.size ?? Math.max(1, availableParallelism() - 1);
+  if (!Number.isInteger(size) || size < 1)
+    throw new ConfigurationError(`workerThreads.size must be a positive integer, got ${size}`);
+  return {
+    processorFile: config.processorFile,
+    size,
+    types: config.workerThreads?.types,
+    resourceLimits: config.workerThreads?.resourceLimits,
   };
 }

@@ -18,6 +18,7 @@ import type { EngineEvents } from './engine-events.ts';
 import { runAttempt } from './node-attempt.ts';
 import { CircuitBreakers } from './resilience/circuit-breakers.ts';
 import { createStoreNodeLogger } from './store-node-logger.ts';
+import { ThreadedExecutors } from './worker-threads/threaded-executors.ts';
 
 /** How long a cancel is remembered for executors that are just starting. */
 const RECENT_CANCEL_MS = 60_000;
@@ -44,10 +45,19 @@ export class ExecutorRunner {
   readonly #cancelled = new Map<string, number>();
   /** Per node type, in this process. */
   readonly breakers: CircuitBreakers;
+  /** The executors run in worker threads (`config.useWorkerThreads`); absent otherwise. */
+  readonly #threads: ThreadedExecutors | undefined;
 
   constructor(deps: ExecutorRunnerDeps) {
     this.#deps = deps;
     this.breakers = new CircuitBreakers({ registry: deps.registry });
+    const threads = deps.config.workerThreads;
+    this.#threads = threads ? new ThreadedExecutors(threads) : undefined;
+  }
+
+  /** Terminates the worker threads, if any. */
+  async close(): Promise<void> {
+    await this.#threads?.close();
   }
 
   /** Aborts the signal of every executor of the execution running in this process. */
@@ -110,8 +120,10 @@ export class ExecutorRunner {
   ): Promise<ExecutionResult> {
     const { executionId, workflowId, nodeId } = data;
     if (node.type === 'delay') return successResult(inputs.inputData);
-    const executor = this.#deps.registry.get(node.type);
+    let executor = this.#deps.registry.get(node.type);
     if (!executor) throw new UnknownNodeTypeError(node.type, { nodeId, workflowId });
+    if (this.#threads && (await this.#threads.handles(node.type)))
+      executor = this.#threads.executorFor(node.type);
     const logger = createStoreNodeLogger(this.#deps.store, { executionId, nodeId }, (error) =>
       this.#deps.events.emit('error', { error: toError(error), context: 'node logger' }),
     );

@@ -116,7 +116,9 @@ export {
 export {
   type EngineConfig,
   type ResolvedEngineConfig,
+  type ResolvedWorkerThreadsConfig,
   resolveEngineConfig,
+  type WorkerThreadsConfig,
 } from './engine-config.ts';
 export type { EngineStreamEvent, SubscribeOptions } from './engine-event-stream.ts';
 export {
@@ -155,6 +157,7 @@ export type {
   TraceCarrier,
 } from './tracing-port.ts';
 export type { TriggerWebhookOptions } from './webhook-triggers.ts';
+export { DataCloneError, WorkerThreadError } from './worker-threads/thread-errors.ts';
 export {
   type DLQItem,
   type GracefulShutdownOptions,

@@ -521,6 +521,11 @@ export class NodePipeline {
     this.#runner.abortExecution(executionId);
   }
 
+  /** Terminates the worker threads of executors, if any. */
+  close(): Promise<void> {
+    return this.#runner.close();
+  }
+
   /** Aborts every executor running in this process (a shutdown whose drain time is up). */
   abortAll(reason: Error): void {
     this.#runner.abortAll(reason);

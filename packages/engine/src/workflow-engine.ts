@@ -898,6 +898,7 @@ export class WorkflowEngine {
     await settleBy(this.#queues.close({ force: this.#activeNodes > 0 }), closeBy).catch(
       report('closing queues'),
     );
+    await settleBy(this.#pipeline.close(), closeBy).catch(report('closing worker threads'));
     await settleBy(this.#stream.close(), closeBy).catch(report('closing event stream'));
     await settleBy(this.#signals?.close(), closeBy).catch(report('closing signal channel'));
     await settleBy(this.#rateLimiter?.close(), closeBy).catch(report('closing rate limiter'));

@@ -36,7 +36,9 @@ export type WorkflowErrorCode =
   | 'INVALID_EVENT_ID'
   | 'EVENT_LOG_CLOSED'
   | 'EXPRESSION_ERROR'
-  | 'HTTP_REQUEST_FAILED';
+  | 'HTTP_REQUEST_FAILED'
+  | 'WORKER_THREAD_FAILED'
+  | 'DATA_CLONE_FAILED';
 
 const MARKER = Symbol.for('spane.error');
 

@@ -1,0 +1,38 @@
+/** Messages between the main thread and a worker thread of the pool (types only). */
+
+/** Runs one attempt of an executor in the thread. */
+export interface ThreadRunRequest {
+  kind: 'run';
+  id: number;
+  type: string;
+  /** The cloneable part of the executor's context (no signal, logger or store accessors). */
+  context: Record<string, unknown>;
+}
+
+/** What the main thread sends. */
+export type ThreadRequest = ThreadRunRequest | { kind: 'abort'; id: number; reason: string };
+
+/** What a thread sends back. */
+export type ThreadReply =
+  | { kind: 'ready'; types: string[] }
+  | { kind: 'load-failed'; message: string }
+  | {
+      kind: 'log';
+      id: number;
+      level: 'debug' | 'info' | 'warn' | 'error';
+      message: string;
+      fields?: Record<string, unknown> | undefined;
+    }
+  | { kind: 'done'; id: number; value: unknown }
+  | { kind: 'uncloneable'; id: number; message: string }
+  | {
+      kind: 'failed';
+      id: number;
+      error: {
+        name: string;
+        message: string;
+        stack?: string | undefined;
+        code?: string | undefined;
+        retryable?: boolean | undefined;
+      };
+    };
