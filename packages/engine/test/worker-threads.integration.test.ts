@@ -1,13 +1,14 @@
 /**
- * Executors in worker threads (`config.useWorkerThreads`), through the public API on real Redis:
- * a busy loop beside a fast chain, threads that crash, exit or run out of heap (retried in a fresh
- * thread), timeouts and cancels that terminate a thread, and a result no structured clone carries.
+ * Executors in worker threads (`config.useWorkerThreads`), through the public API on real Redis and
+ * on BullMQ's PostgreSQL backend: a busy loop beside a fast chain, threads that crash, exit or run
+ * out of heap (retried in a fresh thread), timeouts and cancels that terminate a thread, a
+ * `ctx.rateLimit` from a thread, and a result no structured clone carries.
  */
 import { fileURLToPath } from 'node:url';
 import { NodeRegistry, successResult, type WorkflowDefinition } from '@spane/core';
 import { describe, expect, it } from 'vitest';
 import type { EngineConfig, WorkflowEngine } from '../src/index.ts';
-import { engineFixture, memoryStore, node, redisQueue } from './harness.ts';
+import { engineFixture, memoryStore, node, postgresQueue, redisQueue } from './harness.ts';
 
 const PROCESSOR = fileURLToPath(new URL('./support/thread-processor.ts', import.meta.url));
 const THREAD_TYPES = [
@@ -20,6 +21,7 @@ const THREAD_TYPES = [
   'uncloneable',
   'context',
   'waitAbort',
+  'rateLimitOnce',
 ];
 
 /** The main thread's registry: the thread types answer `main` here, so a test sees where they ran. */
@@ -59,13 +61,17 @@ function threads(extra: EngineConfig['workerThreads'] = {}): EngineConfig {
   return { useWorkerThreads: true, processorFile: PROCESSOR, workerThreads: { size: 2, ...extra } };
 }
 
-describe('executors in worker threads, Redis queue', () => {
-  const { setup } = engineFixture({ name: 'Redis', queue: redisQueue, store: memoryStore });
+describe.each([redisQueue, postgresQueue])('executors in worker threads, $name queue', (queue) => {
+  const { setup } = engineFixture({ name: queue.name, queue, store: memoryStore });
+  // A blocked main thread would lose a 1 s lock (renewed every 500 ms) and stall the job. On
+  // PostgreSQL lock renewals are queries that may queue behind others on a loaded machine: its
+  // default lock.
+  const locks: EngineConfig =
+    queue === redisQueue ? { lockDuration: 1_000, stalledInterval: 500 } : {};
 
   it('runs a 2 s busy loop in a thread while a fast chain and the event loop go on', async () => {
     const { engine, store } = await setup(registry(), [one('busy', 'busy'), chain], {
-      // A blocked main thread would lose this lock (renewed every 500 ms) and stall the job.
-      config: { ...threads(), lockDuration: 1_000, stalledInterval: 500 },
+      config: { ...threads(), ...locks },
     });
     const timeChain = async () => {
       const started = performance.now();
@@ -104,7 +110,7 @@ describe('executors in worker threads, Redis queue', () => {
       expect(data.ended - data.started).toBeGreaterThanOrEqual(2_000);
       const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[1] ?? 0;
       console.info(
-        `worker threads: fast 5-node chain unloaded ${unloaded.map((ms) => ms.toFixed(0)).join('/')} ms` +
+        `worker threads (${queue.name}): fast 5-node chain unloaded ${unloaded.map((ms) => ms.toFixed(0)).join('/')} ms` +
           ` (median ${median(unloaded).toFixed(0)}), beside a 2 s busy loop ${loaded
             .map((ms) => ms.toFixed(0))
             .join(
@@ -177,6 +183,22 @@ describe('executors in worker threads, Redis queue', () => {
     expect(done.status).toBe('cancelled');
     const next = await engine.waitForExecution(await engine.enqueueWorkflow('ctx', {}));
     expect(next.status).toBe('completed');
+  });
+
+  it('postpones a node whose thread called ctx.rateLimit, without using an attempt', async () => {
+    const { engine } = await setup(
+      registry(),
+      [one('r', 'rateLimitOnce', { config: { ms: 300 }, retryPolicy: retry })],
+      { config: threads({ size: 1 }) },
+    );
+    const retries: string[] = [];
+    engine.on('node:retrying', (event) => retries.push(event.error));
+    const started = performance.now();
+    const done = await engine.waitForExecution(await engine.enqueueWorkflow('r', {}));
+    expect(done.status).toBe('completed');
+    expect(done.nodeResults.n?.data).toEqual({ calls: 2, attempt: 1 });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    expect(retries).toEqual([]);
   });
 
   it('fails a result that cannot be cloned with DATA_CLONE_FAILED, without retrying', async () => {

@@ -98,6 +98,16 @@ async function run(executors: Map<string, Executor>, request: ThreadRunRequest):
     ...request.context,
     signal: controller.signal,
     logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+    // The main thread records the postponement (and refuses a bad duration); this is what to throw.
+    rateLimit: async (durationMs: number): Promise<Error> => {
+      send({ kind: 'rate-limit', id: request.id, durationMs });
+      return Object.assign(new Error(`Postponed by ctx.rateLimit for ${durationMs} ms`), {
+        name: 'RateLimitError',
+        code: 'RATE_LIMITED',
+        retryable: true,
+        retryAfterMs: durationMs,
+      });
+    },
   };
   try {
     const value = await executor(context);

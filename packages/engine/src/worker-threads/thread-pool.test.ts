@@ -13,6 +13,7 @@ function task(type: string, extra: Partial<ThreadTask> = {}): ThreadTask {
     context: { attempt: 1, nodeConfig: {} },
     signal: new AbortController().signal,
     onLog: () => undefined,
+    onRateLimit: async () => undefined,
     nodeId: 'n',
     executionId: 'e',
     ...extra,

@@ -30,6 +30,8 @@ export interface ThreadTask {
     message: string,
     fields?: Record<string, unknown>,
   ) => void;
+  /** The executor in the thread called `ctx.rateLimit(durationMs)`. */
+  onRateLimit: (durationMs: number) => Promise<unknown>;
   nodeId: string;
   executionId: string;
 }
@@ -40,6 +42,8 @@ interface Pending extends ThreadTask {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
   slot?: Slot | undefined;
+  /** Fails the task whatever the thread answers (a `ctx.rateLimit` the main thread refused). */
+  failure?: Error | undefined;
 }
 
 interface Slot {
@@ -144,6 +148,12 @@ export class ThreadPool {
       if (!task.settled) task.onLog(reply.level, reply.message, reply.fields);
       return;
     }
+    if (reply.kind === 'rate-limit') {
+      task.onRateLimit(reply.durationMs).catch((error: unknown) => {
+        task.failure = toError(error);
+      });
+      return;
+    }
     if (reply.kind === 'done') this.#settle(task, undefined, reply.value);
     else if (reply.kind === 'uncloneable')
       this.#settle(task, new DataCloneError('result', reply.message, task));
@@ -242,7 +252,8 @@ export class ThreadPool {
   #settle(pending: Pending, error: Error | undefined, value?: unknown): void {
     if (pending.settled) return;
     pending.settled = true;
-    if (error) pending.reject(error);
+    if (pending.failure) pending.reject(pending.failure);
+    else if (error) pending.reject(error);
     else pending.resolve(value);
   }
 }

@@ -23,6 +23,8 @@ export type ThreadReply =
       message: string;
       fields?: Record<string, unknown> | undefined;
     }
+  /** The executor called `ctx.rateLimit(durationMs)`: the main thread records the postponement. */
+  | { kind: 'rate-limit'; id: number; durationMs: number }
   | { kind: 'done'; id: number; value: unknown }
   | { kind: 'uncloneable'; id: number; message: string }
   | {

@@ -57,6 +57,10 @@ export class ThreadedExecutors {
           nodeId: ctx.nodeId,
           executionId: ctx.executionId,
           onLog: (level, message, fields) => ctx.logger[level](message, fields),
+          onRateLimit: (durationMs) =>
+            ctx.rateLimit
+              ? ctx.rateLimit(durationMs)
+              : Promise.reject(new Error('ctx.rateLimit is not available here')),
         })) as ExecutionResult;
       },
     };

@@ -12,7 +12,11 @@ interface Ctx {
   signal: AbortSignal;
   deadline?: number;
   logger: { info(message: string, fields?: Record<string, unknown>): void };
+  rateLimit(durationMs: number): Promise<Error>;
 }
+
+/** Calls of `rateLimitOnce` in this thread. */
+let rateLimitCalls = 0;
 
 function spin(ms: number): number {
   const end = Date.now() + ms;
@@ -64,6 +68,12 @@ export const executors = {
   /** Throws an error with a code and a retryable flag, as SPANE errors have. */
   throwCoded: async () => {
     throw Object.assign(new Error('coded'), { code: 'VALIDATION_ERROR', retryable: false });
+  },
+  /** The first call postpones itself by `nodeConfig.ms` with ctx.rateLimit; the next succeeds. */
+  rateLimitOnce: async (ctx: Ctx) => {
+    rateLimitCalls += 1;
+    if (rateLimitCalls === 1) throw await ctx.rateLimit(Number(ctx.nodeConfig.ms));
+    return { success: true, data: { calls: rateLimitCalls, attempt: ctx.attempt } };
   },
   /** Returns a function: no structured clone can carry it. */
   uncloneable: async () => ({ success: true, data: { fn: () => 1 } }),
