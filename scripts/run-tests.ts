@@ -16,6 +16,9 @@
  * project allows none, and a skipped test can hide a failure.
  * Exit code: non-zero when vitest failed, anything failed, a test was skipped, or no test ran.
  *
+ * Before the summary it lists the slowest tests (SPANE_TEST_SLOWEST of them, default 5; 0 for
+ * none), to compare against their timeouts; SPANE_TEST_REPORT=<file> keeps vitest's JSON report.
+ *
  * Runs under Node >= 22.18 type stripping: erasable TypeScript only.
  */
 import { spawn } from 'node:child_process';
@@ -26,6 +29,8 @@ import { fileURLToPath } from 'node:url';
 
 interface AssertionResult {
   status: string;
+  fullName?: string;
+  duration?: number | null;
 }
 interface FileResult {
   name: string;
@@ -89,6 +94,8 @@ try {
 } catch {
   report = undefined;
 }
+if (report && process.env.SPANE_TEST_REPORT)
+  fs.copyFileSync(reportFile, process.env.SPANE_TEST_REPORT);
 fs.rmSync(reportDir, { recursive: true, force: true });
 
 const vitestOk = code === 0 && signal === null;
@@ -138,6 +145,20 @@ if (skipped > 0) {
 }
 const exitCode = !vitestOk || failed > 0 || passed + failed === 0 || skipped > 0 ? code || 1 : 0;
 
+const slowest = Number(process.env.SPANE_TEST_SLOWEST ?? 5);
+if (report && slowest > 0) {
+  const timed = report.testResults.flatMap((file) =>
+    file.assertionResults.map((test) => ({
+      ms: test.duration ?? 0,
+      name: `${path.relative(root, file.name)} > ${test.fullName ?? ''}`,
+    })),
+  );
+  timed.sort((a, b) => b.ms - a.ms);
+  console.log(`run-tests: the ${Math.min(slowest, timed.length)} slowest tests:`);
+  for (const test of timed.slice(0, slowest)) {
+    console.log(`  ${(test.ms / 1000).toFixed(1).padStart(6)} s  ${test.name}`);
+  }
+}
 for (const note of notes) console.log(note);
 console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
 process.exitCode = exitCode;
