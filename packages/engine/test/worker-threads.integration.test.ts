@@ -22,6 +22,7 @@ const THREAD_TYPES = [
   'context',
   'waitAbort',
   'rateLimitOnce',
+  'allResults',
 ];
 
 /** The main thread's registry: the thread types answer `main` here, so a test sees where they ran. */
@@ -199,6 +200,22 @@ describe.each([redisQueue, postgresQueue])('executors in worker threads, $name q
     expect(done.nodeResults.n?.data).toEqual({ calls: 2, attempt: 1 });
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
     expect(retries).toEqual([]);
+  });
+
+  it('gives the thread ctx.allNodeResults, read from the store when asked', async () => {
+    const { engine } = await setup(
+      registry(),
+      [
+        {
+          id: 'all',
+          nodes: [node('a', 'fast', ['b']), node('b', 'fast', ['c']), node('c', 'allResults')],
+        },
+      ],
+      { config: threads({ size: 1 }) },
+    );
+    const done = await engine.waitForExecution(await engine.enqueueWorkflow('all', 0));
+    expect(done.status).toBe('completed');
+    expect(done.nodeResults.c?.data).toEqual({ a: 1, b: 2 });
   });
 
   it('fails a result that cannot be cloned with DATA_CLONE_FAILED, without retrying', async () => {

@@ -67,6 +67,23 @@ function send(reply: ThreadReply): void {
 }
 
 const aborts = new Map<number, AbortController>();
+/** Threads' reads of `ctx.allNodeResults` waiting for the main thread, by task. */
+const resultReads = new Map<
+  number,
+  { resolve: (v: unknown) => void; reject: (e: Error) => void }
+>();
+
+/** `ctx.allNodeResults`: asked of the main thread on first read, as there. */
+function lazyAllNodeResults(id: number): () => Promise<unknown> {
+  let read: Promise<unknown> | undefined;
+  return () => {
+    read ??= new Promise((resolve, reject) => {
+      resultReads.set(id, { resolve, reject });
+      send({ kind: 'all-results', id });
+    });
+    return read;
+  };
+}
 
 async function run(executors: Map<string, Executor>, request: ThreadRunRequest): Promise<void> {
   const executor = executors.get(request.type);
@@ -109,6 +126,10 @@ async function run(executors: Map<string, Executor>, request: ThreadRunRequest):
       });
     },
   };
+  Object.defineProperty(context, 'allNodeResults', {
+    get: lazyAllNodeResults(request.id),
+    enumerable: true,
+  });
   try {
     const value = await executor(context);
     try {
@@ -124,6 +145,7 @@ async function run(executors: Map<string, Executor>, request: ThreadRunRequest):
     }
   } finally {
     aborts.delete(request.id);
+    resultReads.delete(request.id);
   }
 }
 
@@ -136,6 +158,12 @@ loaded.then(
 port.on('message', (request: ThreadRequest) => {
   if (request.kind === 'abort') {
     aborts.get(request.id)?.abort(new Error(request.reason));
+    return;
+  }
+  if (request.kind === 'all-results') {
+    const read = resultReads.get(request.id);
+    if (request.error !== undefined) read?.reject(new Error(request.error));
+    else read?.resolve(request.results ?? {});
     return;
   }
   loaded.then(

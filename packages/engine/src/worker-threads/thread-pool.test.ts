@@ -14,6 +14,7 @@ function task(type: string, extra: Partial<ThreadTask> = {}): ThreadTask {
     signal: new AbortController().signal,
     onLog: () => undefined,
     onRateLimit: async () => undefined,
+    onAllNodeResults: async () => ({}),
     nodeId: 'n',
     executionId: 'e',
     ...extra,

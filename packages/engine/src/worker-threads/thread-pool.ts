@@ -30,6 +30,8 @@ export interface ThreadTask {
     message: string,
     fields?: Record<string, unknown>,
   ) => void;
+  /** The executor in the thread read `ctx.allNodeResults`. */
+  onAllNodeResults: () => Promise<Record<string, unknown>>;
   /** The executor in the thread called `ctx.rateLimit(durationMs)`. */
   onRateLimit: (durationMs: number) => Promise<unknown>;
   nodeId: string;
@@ -148,6 +150,10 @@ export class ThreadPool {
       if (!task.settled) task.onLog(reply.level, reply.message, reply.fields);
       return;
     }
+    if (reply.kind === 'all-results') {
+      this.#answerResults(slot, task);
+      return;
+    }
     if (reply.kind === 'rate-limit') {
       task.onRateLimit(reply.durationMs).catch((error: unknown) => {
         task.failure = toError(error);
@@ -160,6 +166,26 @@ export class ThreadPool {
     else this.#settle(task, rebuildError(reply.error));
     slot.task = undefined;
     this.#dispatch();
+  }
+
+  #answerResults(slot: Slot, task: Pending): void {
+    const answer = (message: ThreadRequest) => {
+      if (slot.task !== task) return;
+      try {
+        slot.worker.postMessage(message);
+      } catch (error) {
+        slot.worker.postMessage({
+          kind: 'all-results',
+          id: task.id,
+          error: toError(error).message,
+        });
+      }
+    };
+    task.onAllNodeResults().then(
+      (results) => answer({ kind: 'all-results', id: task.id, results }),
+      (error: unknown) =>
+        answer({ kind: 'all-results', id: task.id, error: toError(error).message }),
+    );
   }
 
   #onExit(slot: Slot, exitCode: number): void {

@@ -10,7 +10,16 @@ export interface ThreadRunRequest {
 }
 
 /** What the main thread sends. */
-export type ThreadRequest = ThreadRunRequest | { kind: 'abort'; id: number; reason: string };
+export type ThreadRequest =
+  | ThreadRunRequest
+  | { kind: 'abort'; id: number; reason: string }
+  /** The answer to a thread's `all-results`: the execution's node results, or why not. */
+  | {
+      kind: 'all-results';
+      id: number;
+      results?: Record<string, unknown> | undefined;
+      error?: string | undefined;
+    };
 
 /** What a thread sends back. */
 export type ThreadReply =
@@ -23,6 +32,8 @@ export type ThreadReply =
       message: string;
       fields?: Record<string, unknown> | undefined;
     }
+  /** The executor read `ctx.allNodeResults`: the main thread loads them from the store. */
+  | { kind: 'all-results'; id: number }
   /** The executor called `ctx.rateLimit(durationMs)`: the main thread records the postponement. */
   | { kind: 'rate-limit'; id: number; durationMs: number }
   | { kind: 'done'; id: number; value: unknown }

@@ -57,6 +57,7 @@ export class ThreadedExecutors {
           nodeId: ctx.nodeId,
           executionId: ctx.executionId,
           onLog: (level, message, fields) => ctx.logger[level](message, fields),
+          onAllNodeResults: async () => (await ctx.allNodeResults) ?? {},
           onRateLimit: (durationMs) =>
             ctx.rateLimit
               ? ctx.rateLimit(durationMs)

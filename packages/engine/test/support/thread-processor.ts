@@ -13,6 +13,7 @@ interface Ctx {
   deadline?: number;
   logger: { info(message: string, fields?: Record<string, unknown>): void };
   rateLimit(durationMs: number): Promise<Error>;
+  readonly allNodeResults: Promise<Record<string, { data?: unknown }>>;
 }
 
 /** Calls of `rateLimitOnce` in this thread. */
@@ -74,6 +75,14 @@ export const executors = {
     rateLimitCalls += 1;
     if (rateLimitCalls === 1) throw await ctx.rateLimit(Number(ctx.nodeConfig.ms));
     return { success: true, data: { calls: rateLimitCalls, attempt: ctx.attempt } };
+  },
+  /** Reads every node result of the execution so far (from the main thread's store). */
+  allResults: async (ctx: Ctx) => {
+    const all = await ctx.allNodeResults;
+    return {
+      success: true,
+      data: Object.fromEntries(Object.entries(all).map(([k, r]) => [k, r.data])),
+    };
   },
   /** Returns a function: no structured clone can carry it. */
   uncloneable: async () => ({ success: true, data: { fn: () => 1 } }),
