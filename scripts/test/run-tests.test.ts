@@ -48,7 +48,9 @@ describe('scripts/run-tests.ts', () => {
     expect(run.last, run.out).toBe('1 passed, 0 failed');
     expect(run.code).toBe(0);
     // The slowest tests come before the summary, with their file and name.
-    expect(run.out).toMatch(/the 1 slowest tests:\n +\d+\.\d s {2}\S*passing\.fixture\.ts > passes/);
+    expect(run.out).toMatch(
+      /the 1 slowest tests:\n +\d+\.\d s {2}\S*passing\.fixture\.ts > passes/,
+    );
   });
 
   it('counts a failing test, and a skipped one, and fails the run', async () => {

@@ -116,6 +116,7 @@ export {
   type NodeStatus,
   TERMINAL_STATUSES,
 } from './model/execution.ts';
+export { extendContext } from './model/extend-context.ts';
 export { errorResult, skippedResult, successResult } from './model/results.ts';
 export {
   type BackoffPolicy,

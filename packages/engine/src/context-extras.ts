@@ -18,6 +18,8 @@ export function lazyAllNodeResults(
     promise.catch(() => undefined); // read and never awaited: not an unhandled rejection
     loaded = new Proxy(promise, {
       get(target, key) {
+        // JSON.stringify(ctx) asks for toJSON: the promise serialises as `{}`, as a promise does.
+        if (key === 'toJSON') return undefined;
         if (typeof key === 'symbol' || key in Promise.prototype) {
           const value = Reflect.get(target, key, target);
           return typeof value === 'function' ? value.bind(target) : value;
@@ -42,25 +44,33 @@ export function rateLimitRequests(ids: { nodeType: string; executionId: string }
 } {
   let request: RateLimitError | undefined;
   return {
-    rateLimit: async (durationMs: number) => {
-      if (
-        typeof durationMs !== 'number' ||
-        !Number.isFinite(durationMs) ||
-        durationMs <= 0 ||
-        durationMs > MAX_RATE_LIMIT_POSTPONE_MS
-      ) {
-        throw new UnsupportedInputError(
-          'ctx.rateLimit duration',
-          {
-            path: '',
-            message: `must be a number of ms above 0 and at most ${MAX_RATE_LIMIT_POSTPONE_MS}`,
-          },
-          { executionId: ids.executionId },
-        );
-      }
-      request = new RateLimitError(ids.nodeType, Math.ceil(durationMs), ids.executionId);
-      return request;
+    rateLimit: (durationMs: number) => {
+      const requested = requestRateLimit(durationMs);
+      // Called without await (the request is remembered either way): a bad duration must not
+      // become an unhandled rejection that ends the process.
+      requested.catch(() => undefined);
+      return requested;
     },
     requested: () => request,
   };
+
+  async function requestRateLimit(durationMs: number): Promise<RateLimitError> {
+    if (
+      typeof durationMs !== 'number' ||
+      !Number.isFinite(durationMs) ||
+      durationMs <= 0 ||
+      durationMs > MAX_RATE_LIMIT_POSTPONE_MS
+    ) {
+      throw new UnsupportedInputError(
+        'ctx.rateLimit duration',
+        {
+          path: '',
+          message: `must be a number of ms above 0 and at most ${MAX_RATE_LIMIT_POSTPONE_MS}`,
+        },
+        { executionId: ids.executionId },
+      );
+    }
+    request = new RateLimitError(ids.nodeType, Math.ceil(durationMs), ids.executionId);
+    return request;
+  }
 }

@@ -59,6 +59,12 @@ export async function readLiveWork(queues: WorkflowQueues): Promise<LiveWork> {
   };
 }
 
+/** Whether the execution ever started a child (sub-workflow or map item), in any status. */
+export async function hasChild(store: ExecutionStore, executionId: string): Promise<boolean> {
+  const page = await store.listExecutions({ parentExecutionId: executionId, limit: 1 });
+  return page.items.length > 0;
+}
+
 /** True when the execution has a sub-workflow (or map item) that has not ended: it is waiting on it. */
 export async function hasLiveChild(store: ExecutionStore, executionId: string): Promise<boolean> {
   const page = await store.listExecutions({

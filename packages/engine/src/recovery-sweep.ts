@@ -6,12 +6,18 @@
  * processes add one job, never two.
  * @module
  */
-import { type ExecutionStore, findRunnableNodes, isTerminalStatus, toError } from '@spane/core';
+import {
+  type ExecutionStore,
+  findRunnableNodes,
+  getCompiledNode,
+  isTerminalStatus,
+  toError,
+} from '@spane/core';
 import type { WorkflowQueues } from '@spane/queue';
 import type { EngineEvents } from './engine-events.ts';
 import type { ExecutionJobContext } from './node-jobs.ts';
 import type { NodePipeline } from './node-pipeline.ts';
-import { hasLiveChild, listQuietExecutions, readLiveWork } from './quiet-executions.ts';
+import { hasChild, hasLiveChild, listQuietExecutions, readLiveWork } from './quiet-executions.ts';
 import type { WorkflowCatalog } from './workflow-catalog.ts';
 
 /** An execution the sweep put back to work. */
@@ -110,6 +116,13 @@ export class RecoverySweep {
       parentExecutionId: execution.parentExecutionId ?? null,
     };
     const nodeIds = findRunnableNodes(graph, execution.nodeResults);
+    // A sub-workflow or map node whose children already started must be continued by their
+    // report, not started afresh (that would run its children again): left to stuck detection.
+    const composite = nodeIds.some((id) => {
+      const type = getCompiledNode(graph, id).type;
+      return type === 'sub-workflow' || type === 'map';
+    });
+    if (composite && (await hasChild(store, executionId))) return undefined;
     await pipeline.continueFrom(
       graph,
       context,

@@ -13,6 +13,7 @@ import type {
   NodeConfigIssue,
   NodeConfigTarget,
 } from '../model/execution.ts';
+import { extendContext } from '../model/extend-context.ts';
 import { validateNodeConfig } from '../schema/node-config.ts';
 import { formatIssuePath } from '../schema/workflow-schema.ts';
 
@@ -193,12 +194,13 @@ export function defineNode<
         ? validateNodeConfig(configSchema, context.nodeConfig)
         : context.nodeConfig;
       const inputData = inputSchema ? parseInput(inputSchema, context) : context.inputData;
-      return userExecute({
-        ...context,
-        nodeConfig,
-        inputData,
-        parentOutput: (parentId: string) => readParentOutput(context, parentId),
-      });
+      return userExecute(
+        extendContext(context, {
+          nodeConfig,
+          inputData,
+          parentOutput: (parentId: string) => readParentOutput(context, parentId),
+        }),
+      );
     },
     validateConfig(config: Readonly<Record<string, unknown>>, target: NodeConfigTarget) {
       if (!configSchema) return [];

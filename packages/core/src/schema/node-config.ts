@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { WorkflowValidationError } from '../errors/error-classes.ts';
 import type { ExecutionContext, ExecutionResult, INodeExecutor } from '../model/execution.ts';
+import { extendContext } from '../model/extend-context.ts';
 import { formatIssuePath } from './workflow-schema.ts';
 
 /**
@@ -51,7 +52,7 @@ export function createValidatedExecutor<TSchema extends v.GenericSchema>(
     type,
     async execute(context) {
       const nodeConfig = validateNodeConfig(schema, context.nodeConfig);
-      return execute({ ...context, nodeConfig });
+      return execute(extendContext(context, { nodeConfig }));
     },
   };
 }

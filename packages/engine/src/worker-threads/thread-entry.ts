@@ -77,10 +77,13 @@ const resultReads = new Map<
 function lazyAllNodeResults(id: number): () => Promise<unknown> {
   let read: Promise<unknown> | undefined;
   return () => {
-    read ??= new Promise((resolve, reject) => {
-      resultReads.set(id, { resolve, reject });
-      send({ kind: 'all-results', id });
-    });
+    if (read === undefined) {
+      read = new Promise((resolve, reject) => {
+        resultReads.set(id, { resolve, reject });
+        send({ kind: 'all-results', id });
+      });
+      read.catch(() => undefined); // read and never awaited: not an unhandled rejection
+    }
     return read;
   };
 }

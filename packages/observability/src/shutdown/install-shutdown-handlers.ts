@@ -77,6 +77,14 @@ export function installShutdownHandlers(
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const onError =
     options.onError ?? ((error: ShutdownError) => console.error('spane shutdown:', error));
+  // A throwing onError must not stop the shutdown half-way.
+  const report = (error: ShutdownError) => {
+    try {
+      onError(error);
+    } catch {
+      // Nothing left to tell it to.
+    }
+  };
   const forceAfterMs = options.forceExitAfterMs ?? (options.timeoutMs ?? 30_000) + 30_000;
   let started = false;
   let exited = false;
@@ -89,7 +97,7 @@ export function installShutdownHandlers(
   const shutDown = async (signal: NodeJS.Signals) => {
     // Kept referenced: the process must not idle out before the deadline while a step hangs.
     const deadline = setTimeout(() => {
-      onError(
+      report(
         new ShutdownError({
           code: 'SHUTDOWN_TIMEOUT',
           message: `The shutdown did not end within ${forceAfterMs} ms`,
@@ -103,7 +111,7 @@ export function installShutdownHandlers(
         await step();
       } catch (cause) {
         failed = true;
-        onError(new ShutdownError({ code: 'SHUTDOWN_FAILED', message: `${what} failed`, cause }));
+        report(new ShutdownError({ code: 'SHUTDOWN_FAILED', message: `${what} failed`, cause }));
       }
     };
     if (options.onSignal) {
@@ -133,7 +141,16 @@ export function installShutdownHandlers(
       return;
     }
     started = true;
-    void shutDown(signal);
+    shutDown(signal).catch((error: unknown) => {
+      report(
+        new ShutdownError({
+          code: 'SHUTDOWN_FAILED',
+          message: 'The shutdown failed',
+          cause: error,
+        }),
+      );
+      exitOnce(1);
+    });
   };
   for (const signal of signals) process.on(signal, handler);
   return () => {
