@@ -260,7 +260,7 @@ export class WorkflowQueues {
 
   /**
    * The unfinished jobs of the node or workflow queue (active, waiting, prioritized, delayed,
-   * waiting for children), read page by page up to `limit` (default 100000): what the recovery
+   * waiting for children), read page by page, newest first, up to `limit` (default 100000): what the recovery
    * sweep and stuck-run detection compare executions against. Costs a read of every such job.
    */
   async liveJobs<R extends 'node' | 'workflow'>(
@@ -277,7 +277,10 @@ export class WorkflowQueues {
     const found: Array<LiveJob<never>> = [];
     for (const state of options.states ?? LIVE_STATES) {
       for (let start = 0; found.length < limit; start += LIVE_PAGE) {
-        const page = await queue.getJobs([state], start, start + LIVE_PAGE - 1, true);
+        // Newest first: workers take jobs from the oldest end, so while this pages through a
+        // queue they consume, offsets counted from the newest end do not move past unread jobs
+        // (a job added meanwhile can only be read twice, which is harmless here).
+        const page = await queue.getJobs([state], start, start + LIVE_PAGE - 1, false);
         for (const job of page) {
           if (!job?.id) continue;
           found.push({
