@@ -123,9 +123,9 @@ describe.each(HARNESSES)('rate limiter across two processes on %s', (_name, make
     expect(slidingWindowViolations(merged, limit)).toEqual([]);
     // 1.5 s covers at least three windows, so the limit let starts through repeatedly.
     expect(merged.length).toBeGreaterThanOrEqual(3 * limit.max);
-    // Both processes got some of them: neither was shut out, and the counts are shared.
-    expect(a.allowed.length).toBeGreaterThan(0);
-    expect(b.allowed.length).toBeGreaterThan(0);
+    // The counts are shared: with a limit of its own each process would let `max` through per
+    // window, and the merged starts above would break the window. Which process wins the slots
+    // is first come, first served (under load one can take them all), so it is not asserted.
     expect(await harness.storedStarts(order.key)).toBeLessThanOrEqual(limit.max);
   }, 60_000);
 });
