@@ -9,6 +9,7 @@ import {
   type RetryPolicy,
   resolveRetryPolicy,
 } from '@spane/core';
+import { checkEngineConfig } from './engine-config-checks.ts';
 
 /** The default lock of a job, in ms (see {@link EngineConfig.lockDuration}). */
 export const DEFAULT_LOCK_DURATION_MS = 6_000;
@@ -168,8 +169,9 @@ export type ResolvedEngineConfig = {
   defaultRetryPolicy: ResolvedRetryPolicy;
 };
 
-/** Fills the defaults of an {@link EngineConfig}. */
+/** Checks an {@link EngineConfig} (a `ConfigurationError` naming the field) and fills its defaults. */
 export function resolveEngineConfig(config: EngineConfig = {}): ResolvedEngineConfig {
+  checkEngineConfig(config);
   return {
     prefix: config.prefix ?? 'spane',
     workerConcurrency: config.workerConcurrency ?? DEFAULT_WORKER_CONCURRENCY,

@@ -38,7 +38,15 @@ export function redactSecrets(value: unknown, seen: WeakSet<object> = new WeakSe
   seen.add(value);
   if (Array.isArray(value)) return value.map((item) => redactSecrets(item, seen));
   const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value))
-    out[key] = SECRET_FIELD.test(key) ? REDACTED : redactSecrets(inner, seen);
+  for (const [key, inner] of Object.entries(value)) {
+    const copy = SECRET_FIELD.test(key) ? REDACTED : redactSecrets(inner, seen);
+    // an own `__proto__` key (from JSON.parse) stays a key instead of replacing the prototype
+    Object.defineProperty(out, key, {
+      value: copy,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   return out;
 }

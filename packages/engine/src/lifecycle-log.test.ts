@@ -39,6 +39,13 @@ describe('redactSecrets', () => {
       cyclic: { name: 'x', self: '[circular]' },
     });
   });
+  it('keeps a __proto__ key (as JSON.parse makes it) as a key, redacting inside it', () => {
+    const input = JSON.parse('{"__proto__": {"password": "p", "user": "u"}, "ok": 1}');
+    const out = redactSecrets(input) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.keys(out)).toEqual(['__proto__', 'ok']);
+    expect(JSON.stringify(out)).toBe('{"__proto__":{"password":"[redacted]","user":"u"},"ok":1}');
+  });
 });
 
 describe('attachLifecycleLog', () => {

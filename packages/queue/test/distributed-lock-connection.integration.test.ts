@@ -4,6 +4,7 @@
  * what it made.
  */
 import { randomUUID } from 'node:crypto';
+import { waitFor } from '@spane/test-support';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DistributedLock } from '../src/index.ts';
@@ -53,6 +54,19 @@ describe('DistributedLock from a connection', () => {
       [key],
     );
     expect(rows[0]?.n).toBe(0);
+  });
+
+  it('hands the errors of the connection it made to onError (here: a port where nothing listens)', async () => {
+    const errors: Error[] = [];
+    const lock = new DistributedLock('redis://127.0.0.1:1', {
+      onError: (error) => errors.push(error),
+    });
+    try {
+      await waitFor(() => errors.length > 0, { timeoutMs: 10_000, what: 'a connection error' });
+      expect(errors[0]?.message).toMatch(/ECONNREFUSED/);
+    } finally {
+      await lock.close();
+    }
   });
 
   it('refuses a connection it cannot use, and bad defaults, at construction', () => {

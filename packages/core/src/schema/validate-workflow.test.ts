@@ -526,6 +526,18 @@ describe('validateWorkflowDefinition: checkNodeConfig', () => {
     ]);
   });
 
+  it('turns an async check (a Promise, even a rejected one) into an issue, not a TypeError', () => {
+    const issues = issuesOf(workflow(nodes), {
+      checkNodeConfig: ((node: NodeDefinition) =>
+        node.id === 'a' ? Promise.reject(new Error('late')) : Promise.resolve([])) as never,
+    });
+    expect(issues.map((issue) => [issue.path, issue.kind])).toEqual([
+      ['nodes[0].config', 'node-config'],
+      ['nodes[1].config', 'node-config'],
+    ]);
+    expect(issues[0]?.message).toMatch(/synchronously, not a Promise/);
+  });
+
   it('accepts the definition when the check finds nothing', () => {
     expect(() =>
       validateWorkflowDefinition(workflow(nodes), { checkNodeConfig: () => [] }),

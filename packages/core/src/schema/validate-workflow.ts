@@ -205,6 +205,22 @@ function checkNodes(
   return issues;
 }
 
+/**
+ * The issues a config check returned, or one issue saying what it returned instead (a Promise from
+ * an async `validateConfig`, whose rejection is then swallowed: registration does not wait for it).
+ */
+function asIssueList(found: unknown): readonly NodeConfigIssue[] {
+  if (found === undefined || found === null) return [];
+  if (Array.isArray(found)) return found as NodeConfigIssue[];
+  if (typeof (found as { then?: unknown }).then === 'function') {
+    (found as Promise<unknown>).then(undefined, () => undefined);
+    return [
+      { path: '', message: 'the config check must return its issues synchronously, not a Promise' },
+    ];
+  }
+  return [{ path: '', message: 'the config check must return an array of issues' }];
+}
+
 /** Asks `checkNodeConfig` about each node of a type that is not built in. */
 function checkCustomConfigs(
   workflow: WorkflowDefinition,
@@ -224,7 +240,8 @@ function checkCustomConfigs(
     } catch (error) {
       found = [{ path: '', message: `the config check threw: ${describeThrown(error)}` }];
     }
-    for (const issue of found ?? []) {
+    found = asIssueList(found);
+    for (const issue of found) {
       issues.push({
         path: at(issue.path),
         message: issue.message,

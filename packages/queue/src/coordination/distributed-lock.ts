@@ -18,6 +18,11 @@ export interface DistributedLockOptions extends LockOptions {
    * own backend. Default is `spane:lock:`. On PostgreSQL, give `{ postgres, schema }` instead.
    */
   prefix?: string | undefined;
+  /**
+   * Errors of the connection the lock made for itself (a lost Redis or PostgreSQL connection; it
+   * reconnects by itself, and the calls made meanwhile reject). Default drops them.
+   */
+  onError?: ((error: Error) => void) | undefined;
 }
 
 function isLockBackend(value: unknown): value is LockBackend {
@@ -91,12 +96,12 @@ export class DistributedLock {
     backend: LockBackend | CoordinationConnection,
     defaults: DistributedLockOptions = {},
   ) {
-    const { prefix, ...lockDefaults } = defaults;
+    const { prefix, onError, ...lockDefaults } = defaults;
     resolveLockOptions(lockDefaults); // fail early on bad defaults
     if (isLockBackend(backend)) {
       this.#backend = backend;
     } else {
-      this.#ownBackend = createLockBackend(backend, { prefix });
+      this.#ownBackend = createLockBackend(backend, { prefix, onError });
       this.#backend = this.#ownBackend;
     }
     this.#defaults = lockDefaults;
