@@ -196,6 +196,7 @@ export {
   WorkflowDefinitionSchema,
   WorkflowTriggerSchema,
 } from './schema/workflow-schema.ts';
+export { type ByteStream, readLimitedBody } from './streams/read-limited-body.ts';
 export {
   type CronChecker,
   checkDeclaredSchedules,

@@ -165,6 +165,10 @@ describe.each(backends)('built-in expression nodes through the engine ($name que
       timeoutMs: 15_000,
     });
     expect(stuck.status).toBe('failed');
-    expect(stuck.nodeResults.loop?.error).toMatch(/stopped after 3\d\d ms/);
+    // The budget is counted from the node's start, so the expression itself got at most 300 ms.
+    const allowed = Number(/stopped after (\d+) ms/.exec(stuck.nodeResults.loop?.error ?? '')?.[1]);
+    expect(allowed).toBeGreaterThanOrEqual(0);
+    expect(allowed).toBeLessThanOrEqual(300);
+    expect(stuck.nodeResults.loop?.metadata?.code).toBe('NODE_TIMEOUT');
   });
 });

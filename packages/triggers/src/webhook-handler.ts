@@ -1,6 +1,5 @@
-import { normalizeWebhookPath, type WebhookRoute } from '@spane/core';
+import { normalizeWebhookPath, readLimitedBody, type WebhookRoute } from '@spane/core';
 import { parseWebhookBody, searchParamsToObject } from './parse-webhook-body.ts';
-import { readLimitedBody } from './read-limited-body.ts';
 import type { WebhookEngine } from './webhook-engine.ts';
 import { errorResponse, jsonResponse } from './webhook-responses.ts';
 import { resolveWebhookSecrets } from './webhook-secrets.ts';

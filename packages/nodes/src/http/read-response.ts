@@ -1,3 +1,5 @@
+import { readLimitedBody } from '@spane/core';
+
 /** What the `http` node makes of a response body. */
 export type ResponseType = 'auto' | 'json' | 'text';
 
@@ -11,27 +13,7 @@ export async function readLimited(
     await response.body?.cancel().catch(() => undefined);
     return 'too-large';
   }
-  if (!response.body) return new Uint8Array();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return 'too-large';
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return (await readLimitedBody(response.body, maxBytes)) ?? 'too-large';
 }
 
 /**

@@ -1,9 +1,18 @@
+/** The part of a Web `ReadableStream<Uint8Array>` that {@link readLimitedBody} uses. */
+export interface ByteStream {
+  getReader(): {
+    read(): Promise<{ done: true; value?: undefined } | { done: false; value: Uint8Array }>;
+    cancel(reason?: unknown): Promise<void>;
+  };
+}
+
 /**
- * Reads a request body up to `maxBytes`, chunk by chunk; past the limit it stops reading, cancels
- * the stream and returns `undefined`, so an oversized body is never held whole in memory.
+ * Reads a body (of a request or a response) up to `maxBytes`, chunk by chunk; past the limit it
+ * stops reading, cancels the stream and returns `undefined`, so an oversized body is never held
+ * whole in memory. A `null` body reads as empty.
  */
 export async function readLimitedBody(
-  body: ReadableStream<Uint8Array> | null,
+  body: ByteStream | null,
   maxBytes: number,
 ): Promise<Uint8Array | undefined> {
   if (body === null) return new Uint8Array(0);
