@@ -82,4 +82,10 @@ describe('ThreadPool', () => {
     await expect(threads.types()).rejects.toMatchObject({ code: 'CONFIGURATION_ERROR' });
     await expect(threads.run(task('busy'))).rejects.toMatchObject({ code: 'CONFIGURATION_ERROR' });
   });
+
+  it('fails a task handed over before the load failed, instead of leaving it waiting', async () => {
+    const threads = pool(pathToFileURL('/nonexistent/processor.mjs').href);
+    // Not waiting for types(): the task goes to a thread that is still loading.
+    await expect(threads.run(task('busy'))).rejects.toMatchObject({ code: 'CONFIGURATION_ERROR' });
+  });
 });

@@ -223,6 +223,14 @@ export class ThreadPool {
     const error = this.#loadError;
     this.#resolveTypes(new Set());
     for (const pending of this.#waiting.splice(0)) this.#settle(pending, error);
+    // A task handed to a thread before its load failed would never be answered: fail it too, and
+    // stop the threads, which cannot run anything.
+    for (const slot of this.#slots) {
+      const task = slot.task;
+      slot.task = undefined;
+      if (task) this.#settle(task, error);
+      void slot.worker.terminate();
+    }
   }
 
   #dispatch(): void {
