@@ -29,6 +29,7 @@ import {
 } from '@spane/core/store';
 import { LRUCache } from 'lru-cache';
 import type { InMemoryStoreOptions } from './memory-store-options.ts';
+import { assertStorableMetadata } from './metadata-text.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
 
 interface Entry {
@@ -141,6 +142,7 @@ export class InMemoryExecutionStore implements ExecutionStore {
   async createExecution(
     input: CreateExecutionInput,
   ): Promise<{ execution: ExecutionState; created: boolean }> {
+    assertStorableMetadata(input.metadata);
     if (input.idempotencyKey !== undefined) {
       const existingId = this.#byKey.get(input.idempotencyKey);
       const existing = existingId === undefined ? undefined : this.#peek(existingId);
@@ -205,6 +207,7 @@ export class InMemoryExecutionStore implements ExecutionStore {
   ): Promise<ExecutionSummary> {
     const entry = this.#require(executionId);
     this.#checkVersion(entry, options.expectedVersion);
+    assertStorableMetadata(patch);
     entry.metadata = { ...entry.metadata, ...clone(patch) };
     this.#touch(entry);
     return this.#summary(entry);

@@ -5,3 +5,4 @@
  */
 export { InMemoryExecutionStore } from './in-memory-execution-store.ts';
 export type { InMemoryStoreOptions } from './memory-store-options.ts';
+export { UnsupportedMetadataError } from './metadata-text.ts';

@@ -220,6 +220,89 @@ const CASES: Record<string, CaseBody> = {
     assertEqual(read?.nodeResults[nodeId]?.data, data, 'node result data');
   },
 
+  'returns data as written: key order, U+0000 and lone surrogates kept': async (store, ids) => {
+    // A node that signs or hashes its input must see the same bytes on every store.
+    const written = {
+      zeta: 1,
+      alpha: { z: [3, { b: 1, a: 2 }], a: null },
+      '10': 'integer-like keys',
+      '2': 'go first in every JavaScript object, on every store alike',
+      nul: 'nul\u0000byte',
+      lone: ['\ud800', 'x\udfff', '\udbff\u0000'],
+      pair: '\ud83d\ude80',
+      'key\u0000with nul': 'in a key too',
+      mid: 'x',
+    };
+    const bytes = JSON.stringify(written);
+    const same = (value: unknown, what: string) =>
+      assertEqual(JSON.stringify(value), bytes, `${what}, byte for byte`);
+    const { execution } = await store.createExecution({
+      workflowId: ids.next('wf-bytes'),
+      workflowVersion: 1,
+      initialData: written,
+    });
+    const executionId = execution.executionId;
+    same(execution.initialData, 'initial data as created');
+    await store.commitNodeOutcome({
+      executionId,
+      nodeId: 'a',
+      result: ok(written, ['b']),
+      resolution: 'resolved',
+      edges: [{ child: 'b', active: true, parentCount: 1 }],
+      totalNodes: 3,
+    });
+    assertTrue(await store.updateNodeResult(executionId, 'c', ok(written)), 'result written');
+    const read = await store.getExecution(executionId);
+    same(read?.initialData, 'initial data');
+    same(read?.nodeResults.a?.data, 'a committed result');
+    same(read?.nodeResults.c?.data, 'a recorded result');
+    const some = await store.getExecution(executionId, { nodeIds: ['a'] });
+    same(some?.nodeResults.a?.data, 'a result read with nodeIds');
+    same((await store.getNodeResults(executionId, ['c'])).c?.data, 'getNodeResults');
+    same(await store.getPayload(await store.putPayload(executionId, written)), 'a payload');
+    await store.addLog({
+      executionId,
+      level: 'info',
+      message: 'm',
+      data: written,
+      timestamp: new Date(),
+    });
+    same((await store.getLogs(executionId))[0]?.data, 'log data');
+  },
+
+  'refuses U+0000 and lone surrogates in metadata with VALIDATION_ERROR, writing nothing': async (
+    store,
+    ids,
+  ) => {
+    // Metadata is merged inside the store (PostgreSQL: jsonb), where these cannot be held.
+    const { executionId, version } = await newExecution(store, ids);
+    await store.updateExecutionMetadata(executionId, { kept: 'yes' });
+    for (const patch of [
+      { k: 'nul\u0000byte' },
+      { k: ['fine', { deep: '\ud800' }] },
+      { k: 'x\udfff' },
+      { 'key\u0000': 1 },
+    ]) {
+      await assertRejectsWithCode(
+        store.updateExecutionMetadata(executionId, patch),
+        'VALIDATION_ERROR',
+        `metadata patch ${JSON.stringify(patch)}`,
+      );
+    }
+    const read = await store.getExecution(executionId);
+    assertEqual(read?.metadata, { kept: 'yes' }, 'metadata unchanged');
+    assertEqual(read?.version, version + 1, 'only the good patch bumped the version');
+    const workflowId = ids.next('wf-bad-metadata');
+    await assertRejectsWithCode(
+      store.createExecution({ workflowId, workflowVersion: 1, metadata: { k: '\u0000' } }),
+      'VALIDATION_ERROR',
+      'create with U+0000 in metadata',
+    );
+    assertEqual((await store.listExecutions({ workflowId })).items.length, 0, 'nothing created');
+    const paired = await store.updateExecutionMetadata(executionId, { emoji: '\ud83d\ude80' });
+    assertEqual(paired.metadata.emoji, '\ud83d\ude80', 'a surrogate pair is fine');
+  },
+
   'guards status changes: lifecycle, from, and terminal states': async (store, ids) => {
     const { executionId } = await newExecution(store, ids);
     assertEqual(
