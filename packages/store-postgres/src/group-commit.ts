@@ -15,6 +15,7 @@ import {
 import type { Database } from './database.ts';
 import type { KnownState, KnownStates } from './known-states.ts';
 import { snapshotNodeIds } from './outcome-snapshot.ts';
+import type { PreparedTexts } from './prepared-pool.ts';
 import { decideUnit, type UnitCommit, type UnitDecision } from './unit-decision.ts';
 
 /** How commits are grouped into statements. */
@@ -88,6 +89,8 @@ export class GroupCommitter {
   constructor(options: {
     db: Kysely<Database>;
     schema: string;
+    /** Where its statement's text is registered to go as a named (prepared) statement. */
+    prepared?: PreparedTexts | undefined;
     known: KnownStates;
     underLock: (commit: NodeOutcomeCommit) => Promise<NodeOutcomeCommitResult>;
     batching?: GroupCommitOptions | undefined;
@@ -96,6 +99,7 @@ export class GroupCommitter {
     this.#known = options.known;
     this.#underLock = options.underLock;
     this.#text = commitBatchText(options.schema);
+    options.prepared?.add(this.#text);
     this.#maxBatch = Math.max(1, options.batching?.maxBatch ?? 64);
     this.#maxInFlight = Math.max(1, options.batching?.maxInFlight ?? 4);
   }

@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from './database.ts';
+import type { PreparedTexts } from './prepared-pool.ts';
 import type { SummaryRow } from './row-mappers.ts';
 import { type StatementGroupOptions, StatementGroups } from './statement-groups.ts';
 
@@ -48,9 +49,12 @@ export class GroupCreator {
   constructor(options: {
     db: Kysely<Database>;
     schema: string;
+    /** Where its statement's text is registered to go as a named (prepared) statement. */
+    prepared?: PreparedTexts | undefined;
     batching?: StatementGroupOptions | undefined;
   }) {
     const text = groupCreateText(options.schema);
+    options.prepared?.add(text);
     this.#groups = new StatementGroups(
       (rows) => insertExecutions(options.db, text, rows),
       options.batching,

@@ -1,6 +1,7 @@
 import type { ExecutionState } from '@spane/core';
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from './database.ts';
+import type { PreparedTexts } from './prepared-pool.ts';
 import { type StateRow, toState } from './row-mappers.ts';
 import { type StatementGroupOptions, StatementGroups } from './statement-groups.ts';
 
@@ -39,9 +40,12 @@ export class GroupReader {
   constructor(options: {
     db: Kysely<Database>;
     schema: string;
+    /** Where its statement's text is registered to go as a named (prepared) statement. */
+    prepared?: PreparedTexts | undefined;
     batching?: StatementGroupOptions | undefined;
   }) {
     const text = groupReadText(options.schema);
+    options.prepared?.add(text);
     this.#groups = new StatementGroups(
       (requests) => readExecutions(options.db, text, requests),
       options.batching,

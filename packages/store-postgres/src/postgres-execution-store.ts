@@ -41,6 +41,7 @@ import { migrateToLatest } from './migrate.ts';
 import { openDatabase } from './open-database.ts';
 import { getPayload, putPayload } from './payloads.ts';
 import type { CreatePostgresStoreOptions, PostgresStoreOptions } from './postgres-store-options.ts';
+import { PreparedTexts } from './prepared-pool.ts';
 import { SUMMARY_COLUMNS, toState, toSummary } from './row-mappers.ts';
 import { resolveSchemaName } from './schema-name.ts';
 import { getWorkflow, listWorkflows, saveWorkflow } from './workflow-versions.ts';
@@ -93,15 +94,21 @@ export class PostgresExecutionStore implements ExecutionStore {
    */
   constructor(options: PostgresStoreOptions) {
     this.schema = resolveSchemaName(options.schema);
-    const { db, ownsPool } = openDatabase<Database>(options, (error) => {
-      for (const listener of this.#errorListeners) listener(error);
-    });
+    const prepared = options.preparedStatements === false ? undefined : new PreparedTexts();
+    const { db, ownsPool } = openDatabase<Database>(
+      options,
+      (error) => {
+        for (const listener of this.#errorListeners) listener(error);
+      },
+      prepared,
+    );
     this.#base = db;
     this.#ownsPool = ownsPool;
     this.db = db.withSchema(this.schema);
     this.#group = new GroupCommitter({
       db: this.db,
       schema: this.schema,
+      prepared,
       known: this.#known,
       underLock: (commit) => commitUnderLock(this.db, commit),
       batching: options.groupCommit,
@@ -109,11 +116,13 @@ export class PostgresExecutionStore implements ExecutionStore {
     this.#reads = new GroupReader({
       db: this.db,
       schema: this.schema,
+      prepared,
       batching: options.groupCommit,
     });
     this.#creates = new GroupCreator({
       db: this.db,
       schema: this.schema,
+      prepared,
       batching: options.groupCommit,
     });
   }

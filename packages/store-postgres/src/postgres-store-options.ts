@@ -39,6 +39,13 @@ export type PostgresStoreOptions = PostgresConnectionOptions & {
    * statements of each kind at once (default 4). `{ maxBatch: 1 }` sends each alone.
    */
   groupCommit?: GroupCommitOptions | undefined;
+  /**
+   * Send the hot statements (grouped reads, commits and creates: fixed texts) as pg named
+   * statements, so PostgreSQL parses and plans each once per connection. Turn off behind a pooler
+   * that cannot keep prepared statements across transactions (PgBouncer in transaction mode
+   * before 1.21). Default is `true`.
+   */
+  preparedStatements?: boolean | undefined;
 };
 
 /** Options of {@link PostgresExecutionStore.create}. */
