@@ -63,6 +63,7 @@ export {
 } from './definition/workflow-builder.ts';
 export {
   CircuitBreakerOpenError,
+  type CircuitBreakerOpenErrorOptions,
   ConfigurationError,
   CycleDetectedError,
   EngineShutdownError,

@@ -126,6 +126,7 @@ export {
   type EngineEventName,
   EngineEvents,
   type EngineEventTap,
+  type ExecutionEventName,
 } from './engine-events.ts';
 export {
   type EngineLogger,

@@ -16,7 +16,7 @@ import type { EngineEvents } from './engine-events.ts';
 import { hasLiveChild, listQuietExecutions, readLiveWork } from './quiet-executions.ts';
 import type { WorkflowCatalog } from './workflow-catalog.ts';
 
-/** An execution that {@link StuckDetector.find} counts as stuck. */
+/** An execution that `WorkflowEngine.findStuckExecutions` counts as stuck. */
 export interface StuckExecution {
   executionId: string;
   workflowId: string;

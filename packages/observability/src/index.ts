@@ -28,6 +28,7 @@ export {
   createJsonLogger,
   type JsonLogger,
   type JsonLoggerOptions,
+  type JsonLogMethod,
   type LogLevel,
 } from './json-logger.ts';
 export {

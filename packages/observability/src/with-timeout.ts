@@ -3,7 +3,7 @@
  * @module
  */
 
-/** Thrown by {@link withTimeout} when the work did not settle in time. */
+/** Thrown when a health check or other timed work did not settle in time. */
 export class TimeoutError extends Error {
   constructor(what: string, ms: number) {
     super(`${what} did not answer within ${ms} ms`);
