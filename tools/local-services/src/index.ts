@@ -30,6 +30,13 @@ export {
 } from './postgres-server.ts';
 export { isRoot, postgresOsUser } from './postgres-user.ts';
 export {
+  findRedisCli,
+  type LocalRedisCluster,
+  type LocalRedisClusterNode,
+  type RedisClusterOptions,
+  startRedisCluster,
+} from './redis-cluster.ts';
+export {
   findRedisServer,
   type LocalRedisServer,
   type RedisServerOptions,

@@ -3,8 +3,13 @@
  * (`{ postgres }`), and the one place that tells them apart for the factories.
  * @module
  */
-import { Redis } from 'ioredis';
+import { type Cluster, Redis } from 'ioredis';
 import type pg from 'pg';
+import {
+  isRedisCluster,
+  isRedisClusterConnection,
+  type RedisClusterConnection,
+} from '../redis-cluster-connection.ts';
 import { isPool } from './postgres-connection.ts';
 
 /** PostgreSQL as a coordination backend: a connection string or a `pg.Pool` (you end a pool you give). */
@@ -16,13 +21,22 @@ export interface PostgresCoordinationConnection {
 
 /**
  * A Redis URL (`redis://`, `rediss://`; a client is created and closed for you), an ioredis
- * instance (you close it), or `{ postgres, schema? }`.
+ * instance or `Cluster` (you close it), `{ cluster: nodes, clusterOptions? }` (a `Cluster` is
+ * created and closed for you), or `{ postgres, schema? }`.
  */
-export type CoordinationConnection = string | Redis | PostgresCoordinationConnection;
+export type CoordinationConnection =
+  | string
+  | Redis
+  | Cluster
+  | RedisClusterConnection
+  | PostgresCoordinationConnection;
+
+/** What a Redis primitive accepts: a URL, an ioredis instance or `Cluster`, or `{ cluster }`. */
+export type RedisCoordinationConnection = string | Redis | Cluster | RedisClusterConnection;
 
 /** A {@link CoordinationConnection} sorted by backend. */
 export type ClassifiedConnection =
-  | { kind: 'redis'; connection: string | Redis }
+  | { kind: 'redis'; connection: RedisCoordinationConnection }
   | { kind: 'postgres'; connection: string | pg.Pool; schema: string | undefined };
 
 /** Sorts a connection by backend; throws a `TypeError` for anything else. */
@@ -37,6 +51,9 @@ export function classifyConnection(connection: CoordinationConnection): Classifi
     throw new TypeError('A coordination connection string must be a redis:// or rediss:// URL.');
   }
   if (connection instanceof Redis) return { kind: 'redis', connection };
+  if (isRedisCluster(connection) || isRedisClusterConnection(connection)) {
+    return { kind: 'redis', connection };
+  }
   if (typeof connection === 'object' && connection !== null && 'postgres' in connection) {
     const { postgres, schema } = connection;
     if (typeof postgres === 'string' || isPool(postgres)) {
@@ -44,6 +61,6 @@ export function classifyConnection(connection: CoordinationConnection): Classifi
     }
   }
   throw new TypeError(
-    'A coordination connection is a Redis URL, an ioredis instance, or { postgres: connection string | pg.Pool, schema? }.',
+    'A coordination connection is a Redis URL, an ioredis instance or Cluster, { cluster: nodes, clusterOptions? }, or { postgres: connection string | pg.Pool, schema? }.',
   );
 }

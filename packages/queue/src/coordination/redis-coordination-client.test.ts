@@ -19,7 +19,7 @@ describe('resolveRedisClient', () => {
     });
     try {
       expect(resolved.owned).toBe(true);
-      expect(resolved.client.options.maxRetriesPerRequest).toBe(20);
+      expect((resolved.client as Redis).options.maxRetriesPerRequest).toBe(20);
       expect(COORDINATION_REDIS_CLIENT_OPTIONS.maxRetriesPerRequest).not.toBe(
         REDIS_CLIENT_OPTIONS.maxRetriesPerRequest,
       );
@@ -50,7 +50,9 @@ describe('resolveRedisClient', () => {
 
   it.each([42, {}, null])('refuses the connection %j, naming the primitive', (value) => {
     expect(() => resolveRedisClient(value as never, { what: 'rate limiter' })).toThrow(
-      new TypeError('A Redis rate limiter connection is a Redis URL or an ioredis instance.'),
+      new TypeError(
+        'A Redis rate limiter connection is a Redis URL, an ioredis instance or Cluster, or { cluster: nodes }.',
+      ),
     );
   });
 });

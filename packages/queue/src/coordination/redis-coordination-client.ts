@@ -4,6 +4,13 @@
  * @module
  */
 import { Redis, type RedisOptions } from 'ioredis';
+import {
+  createClusterClient,
+  isRedisCluster,
+  isRedisClusterConnection,
+  type RedisClient,
+} from '../redis-cluster-connection.ts';
+import type { RedisCoordinationConnection } from './coordination-connection.ts';
 
 /**
  * Options of the clients made from a URL. Unlike the queues' `REDIS_CLIENT_OPTIONS` (which BullMQ
@@ -18,7 +25,8 @@ export const COORDINATION_REDIS_CLIENT_OPTIONS = {
 
 /** A Redis client ready for use, and whether the primitive created it and so must close it. */
 export interface CoordinationRedisClient {
-  client: Redis;
+  /** One server's client or a Cluster's: every primitive uses one key per command or script. */
+  client: RedisClient;
   owned: boolean;
 }
 
@@ -31,11 +39,12 @@ export interface ResolveRedisClientOptions {
 }
 
 /**
- * Turns a Redis URL (a new client, {@link COORDINATION_REDIS_CLIENT_OPTIONS}) or an ioredis
- * instance (used as is) into a client with its ownership; throws a `TypeError` for anything else.
+ * Turns a Redis URL or `{ cluster }` (a new client, {@link COORDINATION_REDIS_CLIENT_OPTIONS}, with
+ * an `error` listener) or an ioredis instance or `Cluster` (used as is) into a client with its
+ * ownership; throws a `TypeError` for anything else.
  */
 export function resolveRedisClient(
-  connection: string | Redis,
+  connection: RedisCoordinationConnection,
   options: ResolveRedisClientOptions,
 ): CoordinationRedisClient {
   if (typeof connection === 'string') {
@@ -44,8 +53,20 @@ export function resolveRedisClient(
     client.on('error', (error: Error) => onError?.(error));
     return { client, owned: true };
   }
-  if (connection instanceof Redis) return { client: connection, owned: false };
-  throw new TypeError(`A Redis ${options.what} connection is a Redis URL or an ioredis instance.`);
+  if (connection instanceof Redis || isRedisCluster(connection)) {
+    return { client: connection, owned: false };
+  }
+  if (isRedisClusterConnection(connection)) {
+    const { onError } = options;
+    const client = createClusterClient(connection, {
+      maxRetriesPerRequest: COORDINATION_REDIS_CLIENT_OPTIONS.maxRetriesPerRequest,
+      onError: (error) => onError?.(error),
+    });
+    return { client, owned: true };
+  }
+  throw new TypeError(
+    `A Redis ${options.what} connection is a Redis URL, an ioredis instance or Cluster, or { cluster: nodes }.`,
+  );
 }
 
 /** Quits the client if the primitive owns it and it is not closed yet; never throws. */

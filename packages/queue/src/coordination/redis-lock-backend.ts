@@ -3,7 +3,7 @@
  * that compare the token before deleting or re-expiring, so only the owner releases or extends.
  * @module
  */
-import type { Redis } from 'ioredis';
+import type { RedisCoordinationConnection } from './coordination-connection.ts';
 import type { LockBackend, LockLease } from './lock-backend.ts';
 import {
   type CoordinationRedisClient,
@@ -28,8 +28,8 @@ return 0`;
 
 /** Options of {@link RedisLockBackend}. */
 export interface RedisLockBackendOptions {
-  /** A Redis URL (the backend creates and closes its client) or an ioredis instance (you close it). */
-  connection: string | Redis;
+  /** A Redis URL or `{ cluster }` (the backend creates and closes its client), or an ioredis instance or `Cluster` (you close it). */
+  connection: RedisCoordinationConnection;
   /** Prefix of every lock key. Default is `spane:lock:`. */
   prefix?: string | undefined;
   /** Errors of a client made from a URL (it reconnects by itself). Default drops them. */

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ConfigurationError } from '@spane/core';
-import type { Redis } from 'ioredis';
+import type { RedisCoordinationConnection } from './coordination-connection.ts';
 import type { RateLimit, RateLimitDecision, RateLimiterBackend } from './rate-limiter.ts';
 import { validateRateLimit } from './rate-limiter-options.ts';
 import {
@@ -41,8 +41,8 @@ return {0, now, string.format('%.0f', tonumber(oldest[2]) + window_us - now_us)}
 
 /** Options of {@link RedisRateLimiter}. */
 export interface RedisRateLimiterOptions {
-  /** A Redis URL (the limiter creates and closes its client) or an ioredis instance (you close it). */
-  connection: string | Redis;
+  /** A Redis URL or `{ cluster }` (the limiter creates and closes its client), or an ioredis instance or `Cluster` (you close it). */
+  connection: RedisCoordinationConnection;
   /** Prefix of every rate limit key. Default is `spane:rate:`. */
   prefix?: string | undefined;
   /** Errors of a client made from a URL (it reconnects by itself). Default drops them. */

@@ -4,7 +4,8 @@
  * re-subscribes by itself after a reconnect.
  * @module
  */
-import type { Redis } from 'ioredis';
+import { isRedisCluster, type RedisClient } from '../redis-cluster-connection.ts';
+import type { RedisCoordinationConnection } from './coordination-connection.ts';
 import { SignalChannelClosedError } from './coordination-errors.ts';
 import {
   type CoordinationRedisClient,
@@ -23,8 +24,8 @@ import { SignalSubscriptions } from './signal-subscriptions.ts';
 
 /** Options of {@link RedisSignalChannel}. */
 export interface RedisSignalChannelOptions extends SignalChannelOptions {
-  /** A Redis URL (the channel creates and closes its client) or an ioredis instance (you close it). */
-  connection: string | Redis;
+  /** A Redis URL or `{ cluster }` (the channel creates and closes its client), or an ioredis instance or `Cluster` (you close it). */
+  connection: RedisCoordinationConnection;
 }
 
 /** Signals as Redis pub/sub messages on `prefix + topic`. */
@@ -33,7 +34,7 @@ export class RedisSignalChannel implements SignalChannel {
   readonly #publisher: CoordinationRedisClient;
   readonly #onError: (error: unknown) => void;
   readonly #subscriptions: SignalSubscriptions;
-  #subscriber: Redis | undefined;
+  #subscriber: RedisClient | undefined;
 
   constructor(options: RedisSignalChannelOptions) {
     this.prefix = validatePrefix(options.prefix ?? DEFAULT_SIGNAL_PREFIX);
@@ -74,15 +75,20 @@ export class RedisSignalChannel implements SignalChannel {
     ]);
   }
 
-  #getSubscriber(): Redis {
+  #getSubscriber(): RedisClient {
     if (this.#subscriptions.closed) throw new SignalChannelClosedError('subscribe');
     if (!this.#subscriber) {
-      const subscriber = this.#publisher.client.duplicate();
+      // A Cluster's duplicate is a Cluster: it subscribes on one node, and PUBLISH reaches every node.
+      const publisher = this.#publisher.client;
+      const subscriber: RedisClient = isRedisCluster(publisher)
+        ? publisher.duplicate()
+        : publisher.duplicate();
       subscriber.on('message', (channel: string, payload: string) =>
         this.#subscriptions.dispatch(channel, payload),
       );
-      subscriber.on('error', (error) => this.#onError(error));
+      subscriber.on('error', (error: Error) => this.#onError(error));
       this.#subscriber = subscriber;
+      return subscriber;
     }
     return this.#subscriber;
   }

@@ -3,7 +3,7 @@
  * pub/sub "appended" signal to wake followers, in one pipeline per append; `XRANGE` to read.
  * @module
  */
-import type { Redis } from 'ioredis';
+import type { RedisCoordinationConnection } from '../coordination/coordination-connection.ts';
 import {
   type CoordinationRedisClient,
   closeRedisClient,
@@ -28,8 +28,8 @@ import { followLog, type ScanPage } from './follow-log.ts';
 
 /** Options of {@link RedisEventLog}. */
 export interface RedisEventLogOptions extends EventLogOptions {
-  /** A Redis URL (the log creates and closes its clients) or an ioredis instance (you close it). */
-  connection: string | Redis;
+  /** A Redis URL or `{ cluster }` (the log creates and closes its clients), or an ioredis instance or `Cluster` (you close it). */
+  connection: RedisCoordinationConnection;
 }
 
 const STREAM_ID = /^\d+(-\d+)?$/;
