@@ -2,7 +2,13 @@ import { fileURLToPath } from 'node:url';
 import { killChild, spawnReady, waitFor } from '@spane/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WorkflowEngine } from '../src/index.ts';
-import { postgresQueue, type QueueFactory, redisQueue, startEngine } from './harness.ts';
+import {
+  clusterQueue,
+  postgresQueue,
+  type QueueFactory,
+  redisQueue,
+  startEngine,
+} from './harness.ts';
 import {
   crashChainWorkflow,
   crashCompositeWorkflow,
@@ -71,12 +77,16 @@ function defineCrashTest(queue: QueueFactory, crash: CrashCase): void {
     });
 
     it(crash.title, async () => {
-      const { store, pool, schema, prefix } = await sharedStore('crash', cleanups);
+      const shared = await sharedStore('crash', cleanups);
+      const { store, pool, schema } = shared;
+      // On a Redis Cluster every key of the application shares the prefix's hash tag.
+      const prefix = queue === clusterQueue ? `{${shared.prefix}}` : shared.prefix;
       await createEffectsTable(pool, schema);
 
       const child = await spawnReady(WORKER_SCRIPT, {
         env: {
-          CRASH_QUEUE: queue === postgresQueue ? 'postgres' : 'redis',
+          CRASH_QUEUE:
+            queue === postgresQueue ? 'postgres' : queue === clusterQueue ? 'cluster' : 'redis',
           CRASH_SCHEMA: schema,
           CRASH_PREFIX: prefix,
           CRASH_HANG_NODES: crash.killAfter.join(','),
@@ -172,3 +182,5 @@ for (const crash of CASES) {
   defineCrashTest(redisQueue, crash);
   defineCrashTest(postgresQueue, crash);
 }
+// On a 3-master Redis Cluster: the diamond case (the others exercise the engine, not the queue).
+defineCrashTest(clusterQueue, CASES[0] as CrashCase);

@@ -1,10 +1,11 @@
 /**
  * A worker process for the crash test: runs the crash workflow's nodes until it is killed.
- * Env: CRASH_QUEUE (`redis` | `postgres`), REDIS_URL, DATABASE_URL, CRASH_SCHEMA, CRASH_PREFIX, and
+ * Env: CRASH_QUEUE (`redis` | `cluster` | `postgres`), REDIS_URL or REDIS_CLUSTER_NODES, DATABASE_URL,
+ * CRASH_SCHEMA, CRASH_PREFIX (hash-tagged on a cluster), and
  * CRASH_HANG_NODES / CRASH_HANG_AFTER (see `CrashHang`).
  */
 import { PostgresExecutionStore } from '@spane/store-postgres';
-import { WorkflowEngine } from '../../src/index.ts';
+import { type QueueConnection, WorkflowEngine } from '../../src/index.ts';
 import { crashRegistry, pg } from './crash-workflow.ts';
 
 const env = (name: string): string => {
@@ -14,6 +15,20 @@ const env = (name: string): string => {
 };
 
 const databaseUrl = env('DATABASE_URL');
+
+function crashConnection(queue: string): QueueConnection {
+  if (queue === 'postgres') return { postgres: databaseUrl, poolSize: 8 };
+  if (queue === 'cluster') {
+    const cluster = env('REDIS_CLUSTER_NODES')
+      .split(',')
+      .map((address) => {
+        const [host, port] = address.split(':');
+        return { host: host as string, port: Number(port) };
+      });
+    return { cluster };
+  }
+  return env('REDIS_URL');
+}
 const schema = env('CRASH_SCHEMA');
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
 const store = await PostgresExecutionStore.create({ connectionString: databaseUrl, schema });
@@ -27,8 +42,7 @@ const engine = new WorkflowEngine({
       : undefined,
   }),
   store,
-  connection:
-    env('CRASH_QUEUE') === 'postgres' ? { postgres: databaseUrl, poolSize: 8 } : env('REDIS_URL'),
+  connection: crashConnection(env('CRASH_QUEUE')),
   config: { prefix: env('CRASH_PREFIX'), lockDuration: 1_500, stalledInterval: 500 },
 });
 await engine.startWorkers(8);
