@@ -28,7 +28,7 @@ describe("the README's first example", () => {
       ],
       [
         '  store: new InMemoryExecutionStore(),',
-        '  store: await PostgresExecutionStore.create({ connectionString: process.env.DATABASE_URL }),',
+        "  store: await PostgresExecutionStore.create({ connectionString: process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432/app' }),",
       ],
     ]);
   });

@@ -73,6 +73,6 @@ export function withPostgresStore(example: string): string {
     .replace(MEMORY_IMPORT, "import { PostgresExecutionStore } from '@spane/store-postgres';")
     .replace(
       MEMORY_STORE,
-      '$1store: await PostgresExecutionStore.create({ connectionString: process.env.DATABASE_URL }),',
+      "$1store: await PostgresExecutionStore.create({ connectionString: process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432/app' }),",
     );
 }

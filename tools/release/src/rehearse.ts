@@ -7,8 +7,10 @@
  * 3. In an empty temp folder outside the workspace, `npm install @spane/engine @spane/store-memory`
  *    (and what the example imports besides, e.g. `valibot`) from that registry only; checks that
  *    no `pg` and no `kysely` came along.
- * 4. Runs the README's first example on a real Redis to completion.
- * 5. Installs `@spane/store-postgres`, swaps the store's lines, and runs it on a real PostgreSQL.
+ * 4. Runs the README's first example on a real Redis to completion, and type-checks it against
+ *    the installed declarations (strict, `skipLibCheck: false`, with no `pg` installed).
+ * 5. Installs `@spane/store-postgres`, swaps the store's lines, runs it on a real PostgreSQL and
+ *    type-checks both files again.
  *
  * Needs `pnpm build`. Without `REDIS_URL` / `DATABASE_URL` it starts its own servers
  * (`@spane/local-services`).
@@ -20,6 +22,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { prepareAppTypecheck, typecheckerSpecs } from './app-typecheck.ts';
 import { buildPublishedPackages } from './build.ts';
 import { installedPackageNames } from './installed-packages.ts';
 import { type LocalRegistry, startLocalRegistry } from './local-registry.ts';
@@ -212,12 +215,30 @@ export async function rehearseRelease(options: RehearseOptions): Promise<Rehears
     const redisText = runnableExample(example, targets);
     fs.writeFileSync(path.join(appDir, 'example.ts'), redisText);
     const redisOutput = await timed('example on redis', () => runExample('example.ts', redisText));
+    // typescript and @types/node come after the dependency check: they are the app's dev tools.
+    await timed('install typescript', () => npmInstall('--save-dev', ...typecheckerSpecs()));
+    const typecheck = (files: string[]) =>
+      must(
+        'TYPECHECK_FAILED',
+        `tsc on ${files.join(', ')}`,
+        process.execPath,
+        prepareAppTypecheck(appDir, files),
+        {
+          cwd: appDir,
+          env,
+          timeoutMs: 120_000,
+        },
+      );
+    await timed('typecheck engine+memory', () => typecheck(['example.ts']));
 
     await timed('install store-postgres', () => npmInstall(`@spane/store-postgres@${version}`));
     const postgresText = runnableExample(withPostgresStore(example), targets);
     fs.writeFileSync(path.join(appDir, 'example-postgres.ts'), postgresText);
     const postgresOutput = await timed('example on postgres', () =>
       runExample('example-postgres.ts', postgresText),
+    );
+    await timed('typecheck with store-postgres', () =>
+      typecheck(['example.ts', 'example-postgres.ts']),
     );
     return {
       version,

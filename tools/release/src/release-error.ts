@@ -7,6 +7,7 @@ export type ReleaseErrorCode =
   | 'PUBLISH_FAILED'
   | 'INSTALL_FAILED'
   | 'EXAMPLE_FAILED'
+  | 'TYPECHECK_FAILED'
   | 'UNWANTED_DEPENDENCY';
 
 /** The error of the release tools: a stable `code`, and the output of the command that failed. */
