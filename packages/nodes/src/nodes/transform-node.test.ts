@@ -34,6 +34,30 @@ describe('transform node', () => {
     expect(transform.validateConfig({ expression: '$.a' }, target)).toEqual([]);
   });
 
+  it('reshapes its input by a mapping of dotted paths (missing sources give undefined)', async () => {
+    const ctx = contextFor(
+      { order: { total: 9.5, id: 'o-1' }, user: 7 },
+      { mapping: { amount: 'order.total', 'customer.id': 'user', note: 'order.none' } },
+    );
+    expect((await transform.execute(ctx)).data).toEqual({
+      amount: 9.5,
+      customer: { id: 7 },
+      note: undefined,
+    });
+  });
+
+  it('takes exactly one of expression and mapping, and no prototype-named target', () => {
+    const paths = (config: Record<string, unknown>) =>
+      transform.validateConfig(config, target).map((issue) => issue.path);
+    expect(paths({ mapping: { a: 'b' } })).toEqual([]);
+    expect(paths({ expression: '$', mapping: { a: 'b' } })).toEqual(['expression']);
+    expect(paths({ mapping: { '__proto__.x': 'a', 'ok.constructor': 'b', fine: 'c' } })).toEqual([
+      'mapping.__proto__.x',
+      'mapping.ok.constructor',
+    ]);
+    expect(paths({ mapping: { a: 1 } })).toEqual(['mapping.a']);
+  });
+
   it('fails with an ExpressionError when evaluation fails', async () => {
     const error = await transform
       .execute(contextFor({ a: 'x' }, { expression: 'a * 2' }))
