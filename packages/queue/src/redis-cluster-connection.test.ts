@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ClusterPrefixError,
+  createClusterClient,
   isHashTagPrefix,
   isRedisClusterConnection,
 } from './redis-cluster-connection.ts';
@@ -38,5 +39,30 @@ describe('isRedisClusterConnection', () => {
     expect(isRedisClusterConnection({ postgres: 'postgres://x' })).toBe(false);
     expect(isRedisClusterConnection('redis://x')).toBe(false);
     expect(isRedisClusterConnection({ cluster: 'x' })).toBe(false);
+  });
+});
+
+describe('createClusterClient', () => {
+  it('keeps the caller’s options but sets maxRetriesPerRequest, and listens for errors', () => {
+    const client = createClusterClient(
+      {
+        cluster: [{ host: '127.0.0.1', port: 1 }],
+        clusterOptions: {
+          lazyConnect: true,
+          redisOptions: { maxRetriesPerRequest: 5, connectionName: 'mine' },
+        },
+      },
+      { maxRetriesPerRequest: null, onError: () => undefined },
+    );
+    try {
+      expect(client.options.redisOptions).toMatchObject({
+        maxRetriesPerRequest: null,
+        connectionName: 'mine',
+      });
+      expect(client.options.lazyConnect).toBe(true);
+      expect(client.listenerCount('error')).toBe(1);
+    } finally {
+      client.disconnect();
+    }
   });
 });

@@ -13,8 +13,9 @@ export interface RedisClusterConnection {
   /** Startup nodes (any subset of the cluster), e.g. `[{ host: '10.0.0.1', port: 7000 }]`. */
   cluster: ClusterNode[];
   /**
-   * ioredis `ClusterOptions`. SPANE sets `redisOptions.maxRetriesPerRequest` to `null` for the
-   * queue connection (BullMQ workers block on it).
+   * ioredis `ClusterOptions`. SPANE sets `redisOptions.maxRetriesPerRequest`: `null` for the
+   * queues (BullMQ workers block on them), 20 for the coordination primitives (their commands must
+   * fail while the cluster is down rather than hang).
    */
   clusterOptions?: ClusterOptions | undefined;
 }
@@ -38,8 +39,8 @@ export function isRedisClusterConnection(value: unknown): value is RedisClusterC
 }
 
 /**
- * Makes the `Cluster` of a {@link RedisClusterConnection}, with `maxRetriesPerRequest` in
- * `redisOptions` (default: as given, else `null`) and an `error` listener.
+ * Makes the `Cluster` of a {@link RedisClusterConnection}, with the given `maxRetriesPerRequest` in
+ * its `redisOptions` (over any the caller set) and an `error` listener.
  */
 export function createClusterClient(
   connection: RedisClusterConnection,
@@ -49,9 +50,10 @@ export function createClusterClient(
   },
 ): Cluster {
   const given: ClusterOptions = connection.clusterOptions ?? {};
+  // SPANE's value wins: BullMQ refuses a blocking connection with any other.
   const redisOptions = {
-    maxRetriesPerRequest: options.maxRetriesPerRequest,
     ...given.redisOptions,
+    maxRetriesPerRequest: options.maxRetriesPerRequest,
   };
   const client = new Cluster(connection.cluster, { ...given, redisOptions } as never) as Cluster;
   // ioredis reconnects by itself; without a listener an error event would crash the process.

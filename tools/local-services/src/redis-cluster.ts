@@ -125,6 +125,30 @@ export async function startRedisCluster(
       message: 'redis-server and redis-cli are needed for a cluster (apt-get install redis-server)',
     });
   }
+  const failures: string[] = [];
+  // Another process can take a free port before its server binds it: try again on fresh ports.
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    try {
+      return await startOnce(server, redisCli, options);
+    } catch (error) {
+      failures.push(messageOf(error));
+    }
+  }
+  throw new LocalServiceError({
+    code: 'REDIS_CLUSTER_START_FAILED',
+    message: `the Redis Cluster would not start:\n${failures.map((f) => `  - ${f}`).join('\n')}`,
+    failures,
+  });
+}
+
+const ATTEMPTS = 3;
+
+/** One attempt of {@link startRedisCluster}: stops what it started before it throws. */
+async function startOnce(
+  server: string,
+  redisCli: string,
+  options: RedisClusterOptions,
+): Promise<LocalRedisCluster> {
   const masters = options.masters ?? 3;
   const replicas = options.replicasPerMaster ?? 0;
   const timeoutMs = options.startTimeoutMs ?? 30_000;
@@ -197,11 +221,7 @@ export async function startRedisCluster(
     if (create.code !== 0) throw new Error(`redis-cli --cluster create: ${create.output.trim()}`);
   } catch (error) {
     await stopAll();
-    throw new LocalServiceError({
-      code: 'REDIS_CLUSTER_START_FAILED',
-      message: `the Redis Cluster would not start: ${messageOf(error)}`,
-      failures: [messageOf(error)],
-    });
+    throw error;
   }
   const nodes: LocalRedisClusterNode[] = ports.map((port, i) => {
     const managed = processes[i] as ManagedProcess;
