@@ -6,6 +6,7 @@
  * completes and each node result is stored once.
  */
 import { type LocalRedisCluster, startRedisCluster } from '@spane/local-services';
+import { createSignalChannel } from '@spane/queue';
 import { waitFor } from '@spane/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WorkflowEngine } from '../src/index.ts';
@@ -65,6 +66,18 @@ describe('a Redis Cluster master killed mid-run (one replica per master, Postgre
       },
       { what: 'ten nodes to have ended', timeoutMs: 30_000 },
     );
+    // A subscription made before the failover, on the victim's slot (sharded pub/sub).
+    const connection = { cluster: cluster.nodes.map(({ host, port }) => ({ host, port })) };
+    const listener = createSignalChannel(connection, { prefix: `${prefix}:probe:` });
+    const sender = createSignalChannel(connection, { prefix: `${prefix}:probe:` });
+    cleanups.push(async () => {
+      await Promise.all([listener.close(), sender.close()]);
+    });
+    const heard: unknown[] = [];
+    await listener.subscribe('after-failover', (message) => {
+      heard.push(message);
+    });
+
     const victim = await cluster.masterOf(prefix);
     await victim.kill();
     const { rows: before } = await pool.query<{ n: number }>(
@@ -79,6 +92,14 @@ describe('a Redis Cluster master killed mid-run (one replica per master, Postgre
     }
     // A replica serves the slot now.
     expect((await cluster.masterOf(prefix)).port).not.toBe(victim.port);
+    // The subscription followed the slot to its new master.
+    await waitFor(
+      async () => {
+        await sender.publish('after-failover', 'hello');
+        return heard.length > 0;
+      },
+      { what: 'a signal published after the failover to reach the earlier subscription' },
+    );
     // The connection errors were reported as events, not thrown.
     expect(errors.length).toBeGreaterThan(0);
 

@@ -1,11 +1,13 @@
 /**
  * The durable event stream (`WorkflowEngine.subscribe`): an engine without workers follows what
- * another engine on the same queues runs, on Redis and on PostgreSQL, and resumes after an id.
+ * another engine on the same queues runs, on Redis, a Redis Cluster (a stream and sharded pub/sub
+ * under the hash-tagged prefix) and PostgreSQL, and resumes after an id.
  */
 import { ConfigurationError, NodeRegistry, successResult } from '@spane/core';
 import { describe, expect, it } from 'vitest';
 import type { EngineStreamEvent } from '../src/index.ts';
 import {
+  clusterQueue,
   type EngineTarget,
   engineFixture,
   memoryStore,
@@ -18,6 +20,7 @@ import {
 
 const targets: EngineTarget[] = [
   { name: 'Redis + memory store', queue: redisQueue, store: memoryStore },
+  { name: 'Redis Cluster + memory store', queue: clusterQueue, store: memoryStore },
   { name: 'Postgres + Postgres store', queue: postgresQueue, store: postgresStore },
 ];
 

@@ -16,7 +16,7 @@ import {
   type LogEvent,
   type RateLimiterBackend,
   type RedisClusterConnection,
-  type SignalChannel,
+  type RedisSignalChannel,
   WorkflowQueues,
 } from '../src/index.ts';
 
@@ -69,10 +69,25 @@ describe('coordination on a Redis Cluster', () => {
     expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false]);
   });
 
+  it('signals: plain pub/sub when the prefix is not a hash tag', async () => {
+    const prefix = `c-${randomBytes(4).toString('hex')}:signal:`;
+    const publisher = track(createSignalChannel(clusterConnection(), { prefix }));
+    const subscriber = track(createSignalChannel(clusterConnection(), { prefix }));
+    expect((subscriber as RedisSignalChannel).sharded).toBe(false);
+    const got = new Promise((resolve) => {
+      void subscriber.subscribe('cancel', (message) => resolve(message));
+    });
+    await subscriber.subscribe('ready', () => undefined);
+    await publisher.publish('cancel', { executionId: 'e2' });
+    expect(await got).toEqual({ executionId: 'e2' });
+  });
+
   it('signals: a message published by one channel reaches a subscriber of another', async () => {
     const prefix = `${tag()}:signal:`;
-    const publisher: SignalChannel = track(createSignalChannel(clusterConnection(), { prefix }));
-    const subscriber: SignalChannel = track(createSignalChannel(clusterConnection(), { prefix }));
+    const publisher = track(createSignalChannel(clusterConnection(), { prefix }));
+    const subscriber = track(createSignalChannel(clusterConnection(), { prefix }));
+    // A hash-tagged prefix on a cluster: sharded pub/sub (SPUBLISH / SSUBSCRIBE).
+    expect((subscriber as RedisSignalChannel).sharded).toBe(true);
     const got = new Promise((resolve) => {
       void subscriber.subscribe('cancel', (message) => resolve(message));
     });

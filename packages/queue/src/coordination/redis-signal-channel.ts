@@ -2,9 +2,14 @@
  * {@link SignalChannel} on Redis pub/sub: PUBLISH on the given client, SUBSCRIBE on a duplicate
  * made on first subscription (a subscribed ioredis connection can run nothing else). ioredis
  * re-subscribes by itself after a reconnect.
+ *
+ * On a Redis Cluster with a hash-tagged prefix every channel of the prefix hashes to one slot, so
+ * the channel uses sharded pub/sub (SPUBLISH / SSUBSCRIBE, Redis 7): a message goes to the shard
+ * that owns the slot rather than to every node of the cluster. With any other prefix it uses plain
+ * pub/sub, which a cluster broadcasts to every node.
  * @module
  */
-import { isRedisCluster, type RedisClient } from '../redis-cluster-connection.ts';
+import { isHashTagPrefix, isRedisCluster, type RedisClient } from '../redis-cluster-connection.ts';
 import type { RedisCoordinationConnection } from './coordination-connection.ts';
 import { SignalChannelClosedError } from './coordination-errors.ts';
 import {
@@ -31,6 +36,8 @@ export interface RedisSignalChannelOptions extends SignalChannelOptions {
 /** Signals as Redis pub/sub messages on `prefix + topic`. */
 export class RedisSignalChannel implements SignalChannel {
   readonly prefix: string;
+  /** Whether it uses sharded pub/sub (a Cluster and a hash-tagged prefix). */
+  readonly sharded: boolean;
   readonly #publisher: CoordinationRedisClient;
   readonly #onError: (error: unknown) => void;
   readonly #subscriptions: SignalSubscriptions;
@@ -43,14 +50,18 @@ export class RedisSignalChannel implements SignalChannel {
       what: 'signal',
       onError: (error) => this.#onError(error),
     });
+    this.sharded = isRedisCluster(this.#publisher.client) && isHashTagPrefix(this.prefix);
     this.#subscriptions = new SignalSubscriptions({
       channelName: (topic) => redisChannelName(this.prefix, topic),
       listen: async (channel) => {
-        await this.#getSubscriber().subscribe(channel);
+        const subscriber = this.#getSubscriber();
+        if (this.sharded) await subscriber.ssubscribe(channel);
+        else await subscriber.subscribe(channel);
       },
       unlisten: async (channel) => {
         if (this.#subscriptions.closed || !this.#subscriber) return;
-        await this.#subscriber.unsubscribe(channel);
+        if (this.sharded) await this.#subscriber.sunsubscribe(channel);
+        else await this.#subscriber.unsubscribe(channel);
       },
       onError: (error) => this.#onError(error),
     });
@@ -58,7 +69,9 @@ export class RedisSignalChannel implements SignalChannel {
 
   async publish(topic: string, message: unknown): Promise<void> {
     const channel = this.#subscriptions.channelOf(topic, 'publish');
-    await this.#publisher.client.publish(channel, encodeSignal(topic, message));
+    const payload = encodeSignal(topic, message);
+    if (this.sharded) await this.#publisher.client.spublish(channel, payload);
+    else await this.#publisher.client.publish(channel, payload);
   }
 
   async subscribe<T = unknown>(topic: string, listener: SignalListener<T>): Promise<Unsubscribe> {
@@ -78,12 +91,14 @@ export class RedisSignalChannel implements SignalChannel {
   #getSubscriber(): RedisClient {
     if (this.#subscriptions.closed) throw new SignalChannelClosedError('subscribe');
     if (!this.#subscriber) {
-      // A Cluster's duplicate is a Cluster: it subscribes on one node, and PUBLISH reaches every node.
+      // A Cluster's duplicate is a Cluster: with sharded pub/sub it subscribes on the master of the
+      // prefix's slot (and follows it through a failover); otherwise on one node, as PUBLISH
+      // reaches every node.
       const publisher = this.#publisher.client;
       const subscriber: RedisClient = isRedisCluster(publisher)
-        ? publisher.duplicate()
+        ? publisher.duplicate(undefined, { shardedSubscribers: this.sharded })
         : publisher.duplicate();
-      subscriber.on('message', (channel: string, payload: string) =>
+      subscriber.on(this.sharded ? 'smessage' : 'message', (channel: string, payload: string) =>
         this.#subscriptions.dispatch(channel, payload),
       );
       subscriber.on('error', (error: Error) => this.#onError(error));

@@ -94,10 +94,11 @@ export class RedisEventLog implements EventLog {
       pipeline.xadd(this.key, 'MAXLEN', '~', this.#maxLength, '*', 'e', body);
     }
     // The wake-up signal rides in the same round trip.
-    pipeline.publish(
-      redisChannelName(this.prefix, APPENDED_TOPIC),
-      encodeSignal(APPENDED_TOPIC, 1),
-    );
+    // (Sharded on a cluster with a hash-tagged prefix: the channel then shares the stream's slot.)
+    const channel = redisChannelName(this.prefix, APPENDED_TOPIC);
+    const signal = encodeSignal(APPENDED_TOPIC, 1);
+    if (this.#signals.sharded) pipeline.spublish(channel, signal);
+    else pipeline.publish(channel, signal);
     const results = (await pipeline.exec()) ?? [];
     const ids: string[] = [];
     for (const [error, id] of results.slice(0, events.length)) {
