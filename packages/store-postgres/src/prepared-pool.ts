@@ -58,19 +58,38 @@ export function preparedPool(pool: PostgresPool, texts: PreparedTexts): Postgres
   };
 }
 
+/**
+ * PostgreSQL's answer when a prepared statement's result columns changed under it (a migration
+ * altered a column it returns, from another process): `cached plan must not change result type`.
+ */
+const STALE_PLAN = '0A000';
+
 function namingClient(client: PostgresPoolClient, texts: PreparedTexts): PostgresPoolClient {
   const query = client.query.bind(client) as Query;
+  /** Set when a named statement went stale: the connection is dropped when it is released. */
+  let stale = false;
+  const named = async (name: string, sql: string, values: readonly unknown[]) => {
+    try {
+      return await query({ name, text: sql, values });
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== STALE_PLAN) throw error;
+      // A failed statement wrote nothing (each is one statement outside a transaction), so it is
+      // sent again unnamed; the connection, whose statement stays stale, goes at release.
+      stale = true;
+      return query(sql, values);
+    }
+  };
   const wrapped = {
     query(sql: string | object, parameters?: readonly unknown[]): unknown {
       // A cursor (kysely's `stream()` with a cursor class) goes through as it is.
       if (typeof sql !== 'string') return query(sql);
       const name = texts.nameOf(sql);
-      return name === undefined
+      return name === undefined || stale
         ? query(sql, parameters ?? [])
-        : query({ name, text: sql, values: parameters ?? [] });
+        : named(name, sql, parameters ?? []);
     },
     release(destroy?: boolean) {
-      client.release(destroy);
+      client.release(stale ? true : destroy);
     },
     get processID() {
       return client.processID;

@@ -90,4 +90,27 @@ describe('postgres: prepared statements', () => {
       await pool.end();
     }
   });
+
+  it('recovers when a migration from elsewhere changes a column a prepared statement returns', async () => {
+    const store = await storeOnOneConnection();
+    const other = new pg.Client({ connectionString: databaseUrl() });
+    await other.connect();
+    try {
+      expect(await preparedAfterWork(store)).toHaveLength(3);
+      // Another process alters a column the prepared read returns: PostgreSQL then refuses the
+      // prepared statement ("cached plan must not change result type", 0A000).
+      await other.query(`alter table "${store.schema}".executions alter column error type varchar`);
+      const { execution } = await store.createExecution({
+        workflowId: 'wf-prep',
+        workflowVersion: 1,
+      });
+      const read = await store.getExecution(execution.executionId, { nodeIds: ['a'] });
+      expect(read?.executionId).toBe(execution.executionId);
+      // The stale session was dropped; the next one prepares afresh and keeps working.
+      expect(await preparedAfterWork(store)).toHaveLength(3);
+    } finally {
+      await other.end();
+      await store.close();
+    }
+  });
 });
