@@ -73,7 +73,7 @@ describe('coordination on a Redis Cluster', () => {
     const prefix = `c-${randomBytes(4).toString('hex')}:signal:`;
     const publisher = track(createSignalChannel(clusterConnection(), { prefix }));
     const subscriber = track(createSignalChannel(clusterConnection(), { prefix }));
-    expect((subscriber as RedisSignalChannel).sharded).toBe(false);
+    expect(await (subscriber as RedisSignalChannel).usesShardedPubSub()).toBe(false);
     const got = new Promise((resolve) => {
       void subscriber.subscribe('cancel', (message) => resolve(message));
     });
@@ -86,8 +86,8 @@ describe('coordination on a Redis Cluster', () => {
     const prefix = `${tag()}:signal:`;
     const publisher = track(createSignalChannel(clusterConnection(), { prefix }));
     const subscriber = track(createSignalChannel(clusterConnection(), { prefix }));
-    // A hash-tagged prefix on a cluster: sharded pub/sub (SPUBLISH / SSUBSCRIBE).
-    expect((subscriber as RedisSignalChannel).sharded).toBe(true);
+    // A hash-tagged prefix on a cluster of Redis 7: sharded pub/sub (SPUBLISH / SSUBSCRIBE).
+    expect(await (subscriber as RedisSignalChannel).usesShardedPubSub()).toBe(true);
     const got = new Promise((resolve) => {
       void subscriber.subscribe('cancel', (message) => resolve(message));
     });

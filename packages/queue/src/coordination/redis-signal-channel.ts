@@ -3,9 +3,9 @@
  * made on first subscription (a subscribed ioredis connection can run nothing else). ioredis
  * re-subscribes by itself after a reconnect.
  *
- * On a Redis Cluster with a hash-tagged prefix every channel of the prefix hashes to one slot, so
- * the channel uses sharded pub/sub (SPUBLISH / SSUBSCRIBE, Redis 7): a message goes to the shard
- * that owns the slot rather than to every node of the cluster. With any other prefix it uses plain
+ * On a Redis Cluster (Redis 7 or later) with a hash-tagged prefix every channel of the prefix
+ * hashes to one slot, so the channel uses sharded pub/sub (SPUBLISH / SSUBSCRIBE): a message goes
+ * to the shard that owns the slot rather than to every node of the cluster. Otherwise it uses plain
  * pub/sub, which a cluster broadcasts to every node.
  * @module
  */
@@ -36,12 +36,11 @@ export interface RedisSignalChannelOptions extends SignalChannelOptions {
 /** Signals as Redis pub/sub messages on `prefix + topic`. */
 export class RedisSignalChannel implements SignalChannel {
   readonly prefix: string;
-  /** Whether it uses sharded pub/sub (a Cluster and a hash-tagged prefix). */
-  readonly sharded: boolean;
   readonly #publisher: CoordinationRedisClient;
   readonly #onError: (error: unknown) => void;
   readonly #subscriptions: SignalSubscriptions;
   #subscriber: RedisClient | undefined;
+  #sharded: Promise<boolean> | undefined;
 
   constructor(options: RedisSignalChannelOptions) {
     this.prefix = validatePrefix(options.prefix ?? DEFAULT_SIGNAL_PREFIX);
@@ -50,17 +49,17 @@ export class RedisSignalChannel implements SignalChannel {
       what: 'signal',
       onError: (error) => this.#onError(error),
     });
-    this.sharded = isRedisCluster(this.#publisher.client) && isHashTagPrefix(this.prefix);
     this.#subscriptions = new SignalSubscriptions({
       channelName: (topic) => redisChannelName(this.prefix, topic),
       listen: async (channel) => {
-        const subscriber = this.#getSubscriber();
-        if (this.sharded) await subscriber.ssubscribe(channel);
+        const sharded = await this.usesShardedPubSub();
+        const subscriber = this.#getSubscriber(sharded);
+        if (sharded) await subscriber.ssubscribe(channel);
         else await subscriber.subscribe(channel);
       },
       unlisten: async (channel) => {
         if (this.#subscriptions.closed || !this.#subscriber) return;
-        if (this.sharded) await this.#subscriber.sunsubscribe(channel);
+        if (await this.usesShardedPubSub()) await this.#subscriber.sunsubscribe(channel);
         else await this.#subscriber.unsubscribe(channel);
       },
       onError: (error) => this.#onError(error),
@@ -70,8 +69,25 @@ export class RedisSignalChannel implements SignalChannel {
   async publish(topic: string, message: unknown): Promise<void> {
     const channel = this.#subscriptions.channelOf(topic, 'publish');
     const payload = encodeSignal(topic, message);
-    if (this.sharded) await this.#publisher.client.spublish(channel, payload);
+    if (await this.usesShardedPubSub()) await this.#publisher.client.spublish(channel, payload);
     else await this.#publisher.client.publish(channel, payload);
+  }
+
+  /**
+   * Whether it uses sharded pub/sub: on a Redis Cluster of Redis 7 or later, under a hash-tagged
+   * prefix. Asked of the server once (`INFO server`); every process on the same cluster and prefix
+   * comes to the same answer, so publishers and subscribers agree.
+   */
+  usesShardedPubSub(): Promise<boolean> {
+    const client = this.#publisher.client;
+    if (!isRedisCluster(client) || !isHashTagPrefix(this.prefix)) return Promise.resolve(false);
+    if (this.#sharded) return this.#sharded;
+    const asked = client.info('server').then(supportsShardedPubSub);
+    this.#sharded = asked;
+    asked.catch(() => {
+      if (this.#sharded === asked) this.#sharded = undefined; // ask again next time
+    });
+    return asked;
   }
 
   async subscribe<T = unknown>(topic: string, listener: SignalListener<T>): Promise<Unsubscribe> {
@@ -88,7 +104,7 @@ export class RedisSignalChannel implements SignalChannel {
     ]);
   }
 
-  #getSubscriber(): RedisClient {
+  #getSubscriber(sharded: boolean): RedisClient {
     if (this.#subscriptions.closed) throw new SignalChannelClosedError('subscribe');
     if (!this.#subscriber) {
       // A Cluster's duplicate is a Cluster: with sharded pub/sub it subscribes on the master of the
@@ -96,9 +112,9 @@ export class RedisSignalChannel implements SignalChannel {
       // reaches every node.
       const publisher = this.#publisher.client;
       const subscriber: RedisClient = isRedisCluster(publisher)
-        ? publisher.duplicate(undefined, { shardedSubscribers: this.sharded })
+        ? publisher.duplicate(undefined, { shardedSubscribers: sharded })
         : publisher.duplicate();
-      subscriber.on(this.sharded ? 'smessage' : 'message', (channel: string, payload: string) =>
+      subscriber.on(sharded ? 'smessage' : 'message', (channel: string, payload: string) =>
         this.#subscriptions.dispatch(channel, payload),
       );
       subscriber.on('error', (error: Error) => this.#onError(error));
@@ -107,4 +123,10 @@ export class RedisSignalChannel implements SignalChannel {
     }
     return this.#subscriber;
   }
+}
+
+/** Whether an `INFO server` reply is of Redis 7 or later (sharded pub/sub came with 7.0). */
+export function supportsShardedPubSub(info: string): boolean {
+  const major = Number(/^redis_version:(\d+)\./m.exec(info)?.[1]);
+  return major >= 7;
 }

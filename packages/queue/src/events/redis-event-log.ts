@@ -83,6 +83,7 @@ export class RedisEventLog implements EventLog {
   async append(events: readonly NewLogEvent[]): Promise<string[]> {
     this.#assertOpen('append');
     if (events.length === 0) return [];
+    const sharded = await this.#signals.usesShardedPubSub();
     const pipeline = this.#client.client.pipeline();
     for (const event of events) {
       const body = JSON.stringify({
@@ -97,7 +98,7 @@ export class RedisEventLog implements EventLog {
     // (Sharded on a cluster with a hash-tagged prefix: the channel then shares the stream's slot.)
     const channel = redisChannelName(this.prefix, APPENDED_TOPIC);
     const signal = encodeSignal(APPENDED_TOPIC, 1);
-    if (this.#signals.sharded) pipeline.spublish(channel, signal);
+    if (sharded) pipeline.spublish(channel, signal);
     else pipeline.publish(channel, signal);
     const results = (await pipeline.exec()) ?? [];
     const ids: string[] = [];
