@@ -10,7 +10,7 @@ import { findExecutable } from './find-executable.ts';
 import { freePorts } from './free-ports.ts';
 import { LocalServiceError, messageOf } from './local-service-error.ts';
 import { type ManagedProcess, spawnManaged } from './managed-processes.ts';
-import { findRedisServer, redisAnswersPing } from './redis-server.ts';
+import { findRedisServer, redisAnswersPing, redisProcessOptions } from './redis-server.ts';
 import { runCommand } from './run-command.ts';
 import { waitUntilReady } from './wait-until-ready.ts';
 
@@ -162,42 +162,27 @@ async function startOnce(
   try {
     for (const port of ports) {
       processes.push(
-        spawnManaged({
-          name: 'redis-cluster',
-          command: server,
-          args: [
-            '--port',
-            String(port),
-            '--bind',
-            '127.0.0.1',
-            '--cluster-enabled',
-            'yes',
-            '--cluster-config-file',
-            path.join(dir, `nodes-${port}.conf`),
-            '--cluster-node-timeout',
-            String(options.nodeTimeoutMs ?? 2000),
-            // A replica takes over however long its link was down: no data is worth a dead slot here.
-            '--cluster-replica-validity-factor',
-            '0',
-            '--save',
-            '',
-            '--appendonly',
-            'no',
-            '--daemonize',
-            'no',
-            '--dir',
+        spawnManaged(
+          redisProcessOptions({
+            name: 'redis-cluster',
+            binary: server,
+            port,
             dir,
-            '--logfile',
-            '',
-            '--protected-mode',
-            'no',
-          ],
-          logFile: path.join(dir, `redis-${port}.log`),
-          cwd: dir,
-          stopSequence: [{ signal: 'SIGTERM', waitMs: 10_000 }],
-          killSignal: 'SIGKILL',
-          removeOnCrash: [dir],
-        }),
+            extraArgs: [
+              '--cluster-enabled',
+              'yes',
+              '--cluster-config-file',
+              path.join(dir, `nodes-${port}.conf`),
+              '--cluster-node-timeout',
+              String(options.nodeTimeoutMs ?? 2000),
+              // A replica takes over however long its link was down: no data is worth a dead slot here.
+              '--cluster-replica-validity-factor',
+              '0',
+              '--appendonly',
+              'no',
+            ],
+          }),
+        ),
       );
     }
     await Promise.all(

@@ -86,33 +86,15 @@ export async function startRedisServer(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spane-redis-'));
   const failures: string[] = [];
   const spawnServer = (port: number) =>
-    spawnManaged({
-      name: 'redis',
-      command: binary,
-      args: [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        options.persistence ? 'yes' : 'no',
-        '--daemonize',
-        'no',
-        '--dir',
+    spawnManaged(
+      redisProcessOptions({
+        name: 'redis',
+        binary,
+        port,
         dir,
-        '--logfile',
-        '',
-        '--protected-mode',
-        'no',
-      ],
-      logFile: path.join(dir, `redis-${port}.log`),
-      cwd: dir,
-      stopSequence: [{ signal: 'SIGTERM', waitMs: 10_000 }],
-      killSignal: 'SIGKILL',
-      removeOnCrash: [dir],
-    });
+        extraArgs: ['--appendonly', options.persistence ? 'yes' : 'no'],
+      }),
+    );
   const ready = (server: ReturnType<typeof spawnServer>, port: number) =>
     waitUntilReady({
       what: `redis-server (${binary}, port ${port})`,
@@ -160,4 +142,42 @@ export async function startRedisServer(
     message: `redis-server would not start:\n${failures.map((f) => `  - ${f}`).join('\n')}`,
     failures,
   });
+}
+
+/** How a throwaway `redis-server` on a loopback port is spawned: no snapshots, logs in `dir`. */
+export function redisProcessOptions(options: {
+  name: string;
+  binary: string;
+  port: number;
+  dir: string;
+  /** Settings of this kind of server (cluster mode, append-only file). */
+  extraArgs: readonly string[];
+}): Parameters<typeof spawnManaged>[0] {
+  const { dir, port } = options;
+  return {
+    name: options.name,
+    command: options.binary,
+    args: [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      ...options.extraArgs,
+      '--save',
+      '',
+      '--daemonize',
+      'no',
+      '--dir',
+      dir,
+      '--logfile',
+      '',
+      '--protected-mode',
+      'no',
+    ],
+    logFile: path.join(dir, `redis-${port}.log`),
+    cwd: dir,
+    stopSequence: [{ signal: 'SIGTERM', waitMs: 10_000 }],
+    killSignal: 'SIGKILL',
+    removeOnCrash: [dir],
+  };
 }
