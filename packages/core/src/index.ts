@@ -150,6 +150,12 @@ export {
   MAX_ID_LENGTH,
   MAX_INPUT_DEPTH,
 } from './policy/input-policy.ts';
+export {
+  classifyNodeFailure,
+  type NodeFailureClass,
+  type NodeFailureContext,
+  TURNED_AWAY_RETRY_MS,
+} from './policy/node-failure.ts';
 export { setOwn } from './policy/own-keys.ts';
 export {
   computeBackoffDelay,
