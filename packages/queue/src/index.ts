@@ -92,6 +92,17 @@ export {
   redisChannelName,
 } from './coordination/signal-channel-names.ts';
 export { checkCronPattern, nextCronRun } from './cron-pattern.ts';
+export type {
+  EngineQueue,
+  EngineWorker,
+  EngineWorkerTiming,
+  NodeJob,
+  NodeJobOutcome,
+  NodeWorkerOptions,
+  WorkflowJob,
+  WorkflowJobOptions,
+  WorkflowWorkerOptions,
+} from './engine-queue.ts';
 // The durable event log: engine events on the queue's own server, readable from any process.
 export { createEventLog } from './events/create-event-log.ts';
 export {
@@ -107,6 +118,17 @@ export {
 export { EventLogClosedError, InvalidEventIdError } from './events/event-log-errors.ts';
 export { PostgresEventLog, type PostgresEventLogOptions } from './events/postgres-event-log.ts';
 export { RedisEventLog, type RedisEventLogOptions } from './events/redis-event-log.ts';
+export {
+  deadLetterJobId,
+  type ExecutionJobsTarget,
+  executionNodeJobIds,
+  executionStartJobId,
+  keyedJobId,
+  nodeJobId,
+  nodeJobTags,
+  scheduledRunKey,
+  startJobId,
+} from './job-ids.ts';
 export {
   type JobSchedulerInfo,
   JobSchedulers,
@@ -134,13 +156,7 @@ export {
   type ResolvedConnection,
   resolveConnection,
 } from './queue-connection.ts';
-export {
-  DEFAULT_QUEUE_PREFIX,
-  nodeJobId,
-  QUEUE_NAMES,
-  type QueueRole,
-  startJobId,
-} from './queue-names.ts';
+export { DEFAULT_QUEUE_PREFIX, QUEUE_NAMES, type QueueRole } from './queue-names.ts';
 export type { JobStatus, QueueCounts, QueueStats } from './queue-stats.ts';
 // Redis Cluster: a `Cluster` or `{ cluster: nodes }` as the connection, with a hash-tagged prefix.
 export {

@@ -12,17 +12,3 @@ export type QueueRole = keyof typeof QUEUE_NAMES;
 
 /** The default key prefix; use your own to keep applications apart on one Redis. */
 export const DEFAULT_QUEUE_PREFIX = 'spane';
-
-/**
- * The job id of a node of an execution: stable, so a node enqueued twice (by a redelivered parent)
- * is one job while the first is still waiting. BullMQ forbids `:` in ids, so node ids are encoded.
- */
-export function nodeJobId(executionId: string, nodeId: string, attemptTag?: string): string {
-  const base = `${executionId}.${encodeURIComponent(nodeId)}`;
-  return attemptTag === undefined ? base : `${base}.${attemptTag}`;
-}
-
-/** The job id of an execution's start job. */
-export function startJobId(executionId: string): string {
-  return `start.${executionId}`;
-}

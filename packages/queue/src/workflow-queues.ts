@@ -4,6 +4,20 @@ import {
   WorkflowError,
 } from '@spane/core';
 import type { Job, Processor, Queue, Worker } from 'bullmq';
+import { isFinalFailure, nodeProcessor, toNodeJob, toWorkflowJob } from './bullmq-node-jobs.ts';
+import type {
+  EngineQueue,
+  EngineWorker,
+  NodeWorkerOptions,
+  WorkflowJobOptions,
+  WorkflowWorkerOptions,
+} from './engine-queue.ts';
+import {
+  deadLetterJobId,
+  type ExecutionJobsTarget,
+  executionNodeJobIds,
+  executionStartJobId,
+} from './job-ids.ts';
 import { JobSchedulers } from './job-schedulers.ts';
 import type {
   DeadLetterJobData,
@@ -81,9 +95,10 @@ interface OpenQueues {
 
 /**
  * The node, workflow and dead-letter queues of one SPANE application on BullMQ, with the few
- * operations the engine needs: bulk adds, worker creation, stats and job lookups.
+ * operations the engine needs: bulk adds, worker creation, stats and job lookups. It is the BullMQ
+ * implementation of the engine's {@link EngineQueue} port.
  */
-export class WorkflowQueues {
+export class WorkflowQueues implements EngineQueue {
   readonly prefix: string;
   /** The job schedulers of the workflow queue (cron and interval starts). */
   readonly schedulers: JobSchedulers;
@@ -179,14 +194,7 @@ export class WorkflowQueues {
   }
 
   /** Adds an execution start (or a schedule tick) to the workflow queue. */
-  async addWorkflowJob(
-    data: WorkflowJobData,
-    options: {
-      jobId?: string | undefined;
-      delay?: number | undefined;
-      priority?: number | undefined;
-    } = {},
-  ): Promise<void> {
+  async addWorkflowJob(data: WorkflowJobData, options: WorkflowJobOptions = {}): Promise<void> {
     const { workflow } = await this.#open();
     await workflow.add(data.workflowId, data, {
       ...(options.jobId ? { jobId: options.jobId } : {}),
@@ -203,7 +211,7 @@ export class WorkflowQueues {
   async addDeadLetter(data: DeadLetterJobData): Promise<string> {
     const { dlq } = await this.#open();
     // One item per failed job: re-adding it after a crash is a no-op.
-    const job = await dlq.add(data.nodeId, data, { jobId: `dlq.${data.jobId}` });
+    const job = await dlq.add(data.nodeId, data, { jobId: deadLetterJobId(data.jobId) });
     return job.id as string;
   }
 
@@ -262,6 +270,15 @@ export class WorkflowQueues {
     } catch {
       return false; // running: it will see the execution's status
     }
+  }
+
+  /**
+   * Removes the waiting and delayed jobs of an execution: every node job id it can have (see
+   * `executionNodeJobIds`) and its own start job. Active ones are left to finish.
+   */
+  async removeExecutionJobs(target: ExecutionJobsTarget): Promise<void> {
+    await Promise.all(executionNodeJobIds(target).map((jobId) => this.removeNodeJob(jobId)));
+    await this.removeWorkflowJob(executionStartJobId(target.executionId));
   }
 
   /**
@@ -363,6 +380,41 @@ export class WorkflowQueues {
     this.#workers.add(worker as Worker);
     (worker as Worker).on('error', (error: Error) => this.#onError(error, `${role} worker`));
     worker.on('closed', () => this.#workers.delete(worker as Worker));
+    return worker;
+  }
+
+  /**
+   * Starts a node worker whose processor answers with an outcome (see {@link EngineQueue}), and
+   * calls `onFinalFailure` once BullMQ gives up on a job.
+   */
+  async startNodeWorker(options: NodeWorkerOptions): Promise<EngineWorker> {
+    const worker = await this.createWorker<NodeJobData>('node', nodeProcessor(options.process), {
+      concurrency: options.concurrency,
+      limiter: options.limiter,
+      lockDuration: options.lockDuration,
+      stalledInterval: options.stalledInterval,
+      maxStalledCount: options.maxStalledCount,
+    });
+    worker.on('failed', (job, error) => {
+      if (job === undefined || !isFinalFailure(job, error)) return;
+      options.onFinalFailure(toNodeJob(job, undefined), error);
+    });
+    return worker;
+  }
+
+  /** Starts a worker of the workflow queue (execution starts and schedule runs). */
+  async startWorkflowWorker(options: WorkflowWorkerOptions): Promise<EngineWorker> {
+    const worker = await this.createWorker<WorkflowJobData>(
+      'workflow',
+      (job) => options.process(toWorkflowJob(job)),
+      {
+        concurrency: options.concurrency,
+        lockDuration: options.lockDuration,
+        stalledInterval: options.stalledInterval,
+        maxStalledCount: options.maxStalledCount,
+      },
+    );
+    worker.on('failed', (_job, error) => options.onFailure(error));
     return worker;
   }
 
