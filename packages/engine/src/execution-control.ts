@@ -8,11 +8,9 @@ import {
   resolveRetryPolicy,
   setOwn,
 } from '@spane/core';
-import { nodeJobId, startJobId, type WorkflowQueues } from '@spane/queue';
+import { type EngineQueue, nodeJobTags } from '@spane/queue';
 import type { EngineEvents } from './engine-events.ts';
-import { queueJobId } from './execution-starter.ts';
-import { inlineRetryTag } from './node-jobs.ts';
-import type { NodePipeline } from './node-pipeline.ts';
+import type { OutcomeDispatcher } from './outcome-dispatcher.ts';
 import { readParentLink } from './parent-link.ts';
 import type { WorkflowCatalog } from './workflow-catalog.ts';
 
@@ -24,9 +22,11 @@ const LIVE: readonly ExecutionStatus[] = ['pending', 'running', 'paused'];
  */
 export class ExecutionControl {
   readonly #store: ExecutionStore;
-  readonly #queues: WorkflowQueues;
+  readonly #queues: EngineQueue;
   readonly #catalog: WorkflowCatalog;
-  readonly #pipeline: NodePipeline;
+  readonly #outcomes: OutcomeDispatcher;
+  /** The executors of this process, whose signals a cancel aborts. */
+  readonly #runner: { abortExecution(executionId: string): void };
   readonly #events: EngineEvents;
   /** Tells every engine process to abort the executors of a cancelled execution. */
   readonly #broadcastCancel: (executionId: string) => Promise<void>;
@@ -34,9 +34,11 @@ export class ExecutionControl {
 
   constructor(deps: {
     store: ExecutionStore;
-    queues: WorkflowQueues;
+    queues: EngineQueue;
     catalog: WorkflowCatalog;
-    pipeline: NodePipeline;
+    outcomes: OutcomeDispatcher;
+    /** The executors of this process, whose signals a cancel aborts. */
+    runner: { abortExecution(executionId: string): void };
     events: EngineEvents;
     broadcastCancel: (executionId: string) => Promise<void>;
     config: { defaultRetryPolicy: RetryPolicy };
@@ -44,7 +46,8 @@ export class ExecutionControl {
     this.#store = deps.store;
     this.#queues = deps.queues;
     this.#catalog = deps.catalog;
-    this.#pipeline = deps.pipeline;
+    this.#outcomes = deps.outcomes;
+    this.#runner = deps.runner;
     this.#events = deps.events;
     this.#broadcastCancel = deps.broadcastCancel;
     this.#retryDefaults = deps.config.defaultRetryPolicy;
@@ -82,7 +85,7 @@ export class ExecutionControl {
         );
         const held = [...new Set(resumed.held)];
         try {
-          await this.#pipeline.enqueueNodes(
+          await this.#outcomes.enqueueNodes(
             graph,
             {
               executionId,
@@ -94,7 +97,7 @@ export class ExecutionControl {
                   : readParentLink(execution.metadata)?.priority,
             },
             held,
-            `resume${Date.now()}`,
+            nodeJobTags.resume(Date.now()),
           );
         } catch (error) {
           // The queue refused (Redis down): paused again with the same nodes held, so the caller
@@ -123,7 +126,7 @@ export class ExecutionControl {
   ): Promise<boolean> {
     const change = await this.#store.setExecutionStatus(executionId, 'cancelled', { from: LIVE });
     if (!change.changed) return false;
-    this.#pipeline.abortExecution(executionId);
+    this.#runner.abortExecution(executionId);
     await this.#broadcastCancel(executionId);
     const execution = await this.#store.getExecution(executionId, { nodeIds: [] });
     if (execution) {
@@ -131,25 +134,17 @@ export class ExecutionControl {
         execution.workflowId,
         execution.workflowVersion,
       );
-      // Every job id the execution's nodes can have that is known: the node's own, a delay's wait,
-      // the retries of a node first run inline, and the reports of its children.
-      const children = await this.#children(executionId);
-      const jobIds = graph.nodeIds.flatMap((nodeId) => {
-        const policy = resolveRetryPolicy(getCompiledNode(graph, nodeId), this.#retryDefaults);
-        return [
-          nodeJobId(executionId, nodeId),
-          nodeJobId(executionId, nodeId, 'wait'),
-          ...Array.from({ length: policy.maxAttempts }, (_, i) =>
-            nodeJobId(executionId, nodeId, inlineRetryTag(i)),
-          ),
-        ];
+      // Every job the execution can have that is known (its nodes' own, a delay's wait, inline
+      // retries, its children's reports: see the queue's job-id module) and its start.
+      await this.#queues.removeExecutionJobs({
+        executionId,
+        nodes: graph.nodeIds.map((nodeId) => ({
+          nodeId,
+          maxAttempts: resolveRetryPolicy(getCompiledNode(graph, nodeId), this.#retryDefaults)
+            .maxAttempts,
+        })),
+        children: await this.#children(executionId),
       });
-      for (const child of children) {
-        if (child.parentNodeId === undefined) continue;
-        jobIds.push(nodeJobId(executionId, child.parentNodeId, `done.${child.executionId}`));
-      }
-      await Promise.all(jobIds.map((jobId) => this.#queues.removeNodeJob(jobId)));
-      await this.#queues.removeWorkflowJob(queueJobId(startJobId(executionId)));
       this.#events.emit('execution:cancelled', { executionId, workflowId: execution.workflowId });
     }
     for (const child of await this.#children(executionId, LIVE)) {
@@ -158,7 +153,7 @@ export class ExecutionControl {
     // A child cancelled on its own fails its parent's node (unless it continues on failure).
     if (execution?.parentExecutionId !== undefined && options.notifyParent !== false) {
       const parent = await this.#store.getExecution(execution.parentExecutionId, { nodeIds: [] });
-      if (parent && !isTerminalStatus(parent.status)) await this.#pipeline.notifyParent(execution);
+      if (parent && !isTerminalStatus(parent.status)) await this.#outcomes.notifyParent(execution);
     }
     return true;
   }

@@ -5,26 +5,27 @@ import {
   storedResult,
   WorkflowError,
 } from '@spane/core';
+import { nodeJobTags } from '@spane/queue';
 import type { EngineEvents } from './engine-events.ts';
-import type { NodePipeline } from './node-pipeline.ts';
+import type { OutcomeDispatcher } from './outcome-dispatcher.ts';
 import type { WorkflowCatalog } from './workflow-catalog.ts';
 
 /** Replays: a new execution of an old one's version and data, optionally reusing results. */
 export class ExecutionReplayer {
   readonly #store: ExecutionStore;
   readonly #catalog: WorkflowCatalog;
-  readonly #pipeline: NodePipeline;
+  readonly #outcomes: OutcomeDispatcher;
   readonly #events: EngineEvents;
 
   constructor(deps: {
     store: ExecutionStore;
     catalog: WorkflowCatalog;
-    pipeline: NodePipeline;
+    outcomes: OutcomeDispatcher;
     events: EngineEvents;
   }) {
     this.#store = deps.store;
     this.#catalog = deps.catalog;
-    this.#pipeline = deps.pipeline;
+    this.#outcomes = deps.outcomes;
     this.#events = deps.events;
   }
 
@@ -76,14 +77,14 @@ export class ExecutionReplayer {
           )
         )
           continue;
-        await this.#pipeline.copyResult(graph, execution.executionId, id, result);
+        await this.#outcomes.copyResult(graph, execution.executionId, id, result);
         setOwn(reused, id, result);
       }
     }
     const started = { executionId: execution.executionId, workflowId: original.workflowId };
     this.#events.emit('execution:enqueued', started);
     this.#events.emit('execution:started', started);
-    await this.#pipeline.continueFrom(graph, context, reused, 'replay');
+    await this.#outcomes.continueFrom(graph, context, reused, nodeJobTags.replay);
     return execution.executionId;
   }
 }

@@ -8,16 +8,10 @@ import {
   validateEnqueueOptions,
   WorkflowError,
 } from '@spane/core';
-import {
-  type Job,
-  scheduledTickOf,
-  startJobId,
-  type WorkflowJobData,
-  type WorkflowQueues,
-} from '@spane/queue';
+import { type EngineQueue, executionStartJobId, keyedJobId, type WorkflowJob } from '@spane/queue';
 import type { EngineEvents } from './engine-events.ts';
 import { type ExecutionJobContext, toQueuePriority } from './node-jobs.ts';
-import type { NodePipeline } from './node-pipeline.ts';
+import type { OutcomeDispatcher } from './outcome-dispatcher.ts';
 import type { EngineTracing, ExecutionSpan } from './tracing-port.ts';
 import type { WorkflowCatalog } from './workflow-catalog.ts';
 import { startScheduledRun } from './workflow-schedules.ts';
@@ -51,9 +45,9 @@ interface StartInternals {
 /** Creates executions and starts them: entry nodes at once, or through the workflow queue when delayed or keyed. */
 export class ExecutionStarter {
   readonly #store: ExecutionStore;
-  readonly #queues: WorkflowQueues;
+  readonly #queues: EngineQueue;
   readonly #catalog: WorkflowCatalog;
-  readonly #pipeline: NodePipeline;
+  readonly #outcomes: OutcomeDispatcher;
   readonly #events: EngineEvents;
   readonly #defaultPriority: number;
   readonly #tracing: EngineTracing | undefined;
@@ -61,16 +55,16 @@ export class ExecutionStarter {
   constructor(deps: {
     config: { defaultPriority: number };
     store: ExecutionStore;
-    queues: WorkflowQueues;
+    queues: EngineQueue;
     catalog: WorkflowCatalog;
-    pipeline: NodePipeline;
+    outcomes: OutcomeDispatcher;
     events: EngineEvents;
     tracing?: EngineTracing | undefined;
   }) {
     this.#store = deps.store;
     this.#queues = deps.queues;
     this.#catalog = deps.catalog;
-    this.#pipeline = deps.pipeline;
+    this.#outcomes = deps.outcomes;
     this.#events = deps.events;
     this.#defaultPriority = deps.config.defaultPriority;
     this.#tracing = deps.tracing;
@@ -148,7 +142,10 @@ export class ExecutionStarter {
             trace: context.trace,
           },
           {
-            jobId: queueJobId(options.jobId ?? startJobId(execution.executionId)),
+            jobId:
+              options.jobId === undefined
+                ? executionStartJobId(execution.executionId)
+                : keyedJobId(options.jobId),
             delay: options.delay,
             priority,
           },
@@ -157,7 +154,7 @@ export class ExecutionStarter {
         return execution.executionId;
       }
       if (created || (execution.status === 'running' && execution.resolvedCount === 0)) {
-        await this.#pipeline.enqueueNodes(graph, context, graph.entryNodes);
+        await this.#outcomes.enqueueNodes(graph, context, graph.entryNodes);
         if (created)
           this.#events.emit('execution:started', {
             executionId: execution.executionId,
@@ -201,9 +198,9 @@ export class ExecutionStarter {
   }
 
   /** The processor of the workflow queue: starts a pending execution, or creates one for a schedule tick. */
-  async process(job: Job<WorkflowJobData>): Promise<string> {
+  async process(job: WorkflowJob): Promise<string> {
     const data = job.data;
-    const tick = data.executionId === undefined ? scheduledTickOf(job) : undefined;
+    const tick = job.scheduledTick;
     if (tick) return startScheduledRun(job, tick, { store: this.#store, starter: this });
     if (data.executionId === undefined) {
       return this.enqueue(data.workflowId, data.initialData, {
@@ -230,7 +227,7 @@ export class ExecutionStarter {
       priority: data.priority,
       trace: data.trace,
     };
-    await this.#pipeline.enqueueNodes(graph, context, graph.entryNodes);
+    await this.#outcomes.enqueueNodes(graph, context, graph.entryNodes);
     if (change.changed)
       this.#events.emit('execution:started', { executionId, workflowId: current.workflowId });
     return executionId;
@@ -254,9 +251,4 @@ export function checkStartInput(workflowId: unknown, initialData: unknown, optio
   if (badOptions) throw new UnsupportedInputError('start options', badOptions, { workflowId: id });
   const badData = findUnsupportedInput(initialData);
   if (badData) throw new UnsupportedInputError('initial data', badData, { workflowId: id });
-}
-
-/** BullMQ forbids `:` in job ids and integers as ids; callers' keys are encoded to fit. */
-export function queueJobId(key: string): string {
-  return `key.${encodeURIComponent(key)}`;
 }

@@ -52,11 +52,6 @@ export function buildNodeJob(
   return { data, options: jobOptions };
 }
 
-/** The tag of the job that retries a node first run inline, after `attemptsMade` attempts. */
-export function inlineRetryTag(attemptsMade: number): string {
-  return `inline${attemptsMade}`;
-}
-
 /** The data of a node's job (or of a node run inline in its parent's job). */
 export function nodeJobData(execution: ExecutionJobContext, nodeId: string): NodeJobData {
   const data: NodeJobData = {

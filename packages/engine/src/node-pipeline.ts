@@ -1,47 +1,56 @@
 import {
   assembleNodeInput,
   type CompiledWorkflow,
-  computeBackoffDelay,
+  classifyNodeFailure,
   type ExecutionResult,
   type ExecutionState,
+  type ExecutionStore,
   getCompiledNode,
   isTerminalStatus,
+  type NodeDefinition,
+  type ResolvedRetryPolicy,
   resolveDelayDuration,
   resolveNodeEdges,
   resolveRetryPolicy,
   setOwn,
-  shouldMoveToDLQ,
   storedResult,
   toError,
   WorkflowError,
 } from '@spane/core';
-import { type Job, type NodeJobData, nodeJobId } from '@spane/queue';
-import { DelayedError } from 'bullmq';
+import {
+  type EngineQueue,
+  type NodeJob,
+  type NodeJobData,
+  type NodeJobOutcome,
+  nodeJobId,
+  nodeJobTags,
+} from '@spane/queue';
 import { CompositeNodes } from './composite-nodes.ts';
-import { ExecutorRunner, type ExecutorRunnerDeps, isShutdownError } from './executor-runner.ts';
-import {
-  buildNodeJob,
-  type ExecutionJobContext,
-  inlineRetryTag,
-  nodeJobData,
-} from './node-jobs.ts';
-import {
-  HARD_FAILURE,
-  type Outcome,
-  OutcomeDispatcher,
-  type OutcomeDispatcherDeps,
-} from './outcome-dispatcher.ts';
+import type { ResolvedEngineConfig } from './engine-config.ts';
+import type { EngineEvents } from './engine-events.ts';
+import type { ExecutorRunner } from './executor-runner.ts';
+import { buildNodeJob, type ExecutionJobContext, nodeJobData } from './node-jobs.ts';
+import { HARD_FAILURE, type Outcome, type OutcomeDispatcher } from './outcome-dispatcher.ts';
 import { readParentLink } from './parent-link.ts';
-import { checkInPayload } from './payload-claims.ts';
-import type { CircuitBreakers } from './resilience/circuit-breakers.ts';
-import type { EngineTracing, NodeSpanOutcome } from './tracing-port.ts';
+import type { EngineTracing, NodeSpan, NodeSpanOutcome } from './tracing-port.ts';
+import type { WorkflowCatalog } from './workflow-catalog.ts';
 
 /** What the node pipeline works with. */
-export interface NodePipelineDeps extends OutcomeDispatcherDeps, ExecutorRunnerDeps {
-  /** Cancels a child execution and its descendants, without reporting back to the parent. */
-  cancelChild: (executionId: string) => Promise<unknown>;
-  /** Pauses a child execution and its descendants. */
-  pauseChild: (executionId: string) => Promise<unknown>;
+export interface NodePipelineDeps {
+  store: ExecutionStore;
+  catalog: WorkflowCatalog;
+  queues: EngineQueue;
+  events: EngineEvents;
+  config: ResolvedEngineConfig;
+  /** Runs executors (rate limits, breakers, cancel switches, worker threads). */
+  runner: ExecutorRunner;
+  /** Commits outcomes and enqueues what they make ready. */
+  outcomes: OutcomeDispatcher;
+  /** Cancels and pauses child executions (a failed `map` item, a `map` item started while paused). */
+  children: {
+    cancel(executionId: string, options: { notifyParent: false }): Promise<unknown>;
+    pause(executionId: string): Promise<unknown>;
+  };
   /** OpenTelemetry-style spans per node attempt, when set. */
   tracing?: EngineTracing | undefined;
 }
@@ -55,25 +64,60 @@ const OUTAGE_RETRY_MS = 1_000;
 /** How many times in a row one process hands a job back for an outage before failing it. */
 const MAX_OUTAGE_RETRIES = 120;
 
-/** Errors thrown on purpose so that BullMQ retries the node (its executor failed). */
-const ATTEMPT_FAILURES = new WeakSet<Error>();
+const DONE: NodeJobOutcome = Object.freeze({ kind: 'done' });
 
 /** One node to run: a queue job's, or a lone ready child run next in its parent's job. */
 interface NodeStep {
   data: NodeJobData;
-  /** Attempts made before this one (BullMQ's count, plus one made inline before the job). */
+  /** Attempts made before this one (the queue's count, plus one made inline before the job). */
   attemptsMade: number;
   /** The job's id (or the id the node's job would have): composite generations, the DLQ. */
   jobId: string;
-  /** The queue job and its lock token, when the step is a job of its own. */
-  job?: Job<NodeJobData> | undefined;
-  token?: string | undefined;
+  /** The queue job, when the step is a job of its own. */
+  job?: NodeJob | undefined;
 }
 
+/** How a step ends: the next node to run inline, or what its job reports to the queue. */
+type StepEnd = { kind: 'next'; step: NodeStep } | NodeJobOutcome;
+
+/** What the gate found: the node may run, in this execution. */
+interface Admitted {
+  graph: CompiledWorkflow;
+  node: Readonly<NodeDefinition>;
+  execution: ExecutionState;
+  context: ExecutionJobContext;
+  parents: readonly string[];
+  /** A child's report, when the step continues a composite node. */
+  continuation: string | undefined;
+}
+
+/** The node's inputs. */
+interface StepInputs {
+  inputData: unknown;
+  parentResults: Record<string, ExecutionResult>;
+}
+
+/** One attempt in progress: what classify and commit need, and what its span will say. */
+interface Attempt {
+  number: number;
+  started: number;
+  policy: ResolvedRetryPolicy;
+  continueOnFail: boolean;
+  span: NodeSpan | undefined;
+  spanOutcome?: NodeSpanOutcome | undefined;
+  spanError?: Error | undefined;
+}
+
+/** What running a node gave: an outcome to commit, or nothing yet (a wait, children running). */
+type RunEnd = { kind: 'outcome'; outcome: Outcome } | { kind: 'parked' };
+
 /**
- * Runs node jobs: loads the node's inputs, runs its executor (or built-in), commits the outcome
- * atomically, and enqueues what became ready. A node that already has a result is never run again,
- * but what it made ready is ensured, so a redelivered job heals a crash between commit and enqueue.
+ * Runs node jobs, one step per node: **gate** (is there a node to run: the execution, a stored
+ * result, pause and status), **inputs**, **run** (the executor, a built-in, a delay or a composite
+ * node), and **classify** (a failure is cancelled, postponed, retried or final, by core's
+ * `classifyNodeFailure`); then the outcome is committed atomically by the {@link OutcomeDispatcher},
+ * which enqueues what became ready. A node that already has a result is never run again, but what
+ * it made ready is ensured, so a redelivered job heals a crash between commit and enqueue.
  */
 export class NodePipeline {
   readonly #deps: NodePipelineDeps;
@@ -85,21 +129,21 @@ export class NodePipeline {
 
   constructor(deps: NodePipelineDeps) {
     this.#deps = deps;
-    this.#runner = new ExecutorRunner(deps);
-    this.#outcomes = new OutcomeDispatcher(deps);
+    this.#runner = deps.runner;
+    this.#outcomes = deps.outcomes;
     this.#composite = new CompositeNodes({
       store: deps.store,
       catalog: deps.catalog,
       events: deps.events,
-      cancel: deps.cancelChild,
-      pause: deps.pauseChild,
+      cancel: (executionId) => deps.children.cancel(executionId, { notifyParent: false }),
+      pause: (executionId) => deps.children.pause(executionId),
       startEntryNodes: async (execution) => {
         const { graph } = await deps.catalog.version(
           execution.workflowId,
           execution.workflowVersion,
         );
         const link = readParentLink(execution.metadata);
-        await this.enqueueNodes(
+        await deps.outcomes.enqueueNodes(
           graph,
           {
             executionId: execution.executionId,
@@ -115,57 +159,50 @@ export class NodePipeline {
   }
 
   /**
-   * The BullMQ processor of the node queue. When a node leaves exactly one ready child (a chain),
-   * the child runs next in the same job: its result is still committed on its own, and a crash
+   * The processor of the node queue. When a node leaves exactly one ready child (a chain), the
+   * child runs next in the same job: its result is still committed on its own, and a crash
    * mid-chain is healed by the redelivered job, which re-ensures what its node made ready.
    */
-  async process(job: Job<NodeJobData>, token?: string): Promise<void> {
-    const jobId = String(job.id);
+  async process(job: NodeJob): Promise<NodeJobOutcome> {
     try {
-      await this.#process(job, token);
-      this.#outageRetries.delete(jobId);
+      const outcome = await this.#process(job);
+      this.#outageRetries.delete(job.id);
+      return outcome;
     } catch (error) {
-      const retries = this.#outageRetries.get(jobId) ?? 0;
-      this.#outageRetries.delete(jobId);
-      // The node's own failure (BullMQ retries it, using an attempt), a hand-back, or a failure
-      // nothing can cure: thrown as it is.
+      const retries = this.#outageRetries.get(job.id) ?? 0;
+      this.#outageRetries.delete(job.id);
+      // A failure nothing can cure is thrown as it is (the queue uses an attempt).
       if (
-        token === undefined ||
-        error instanceof DelayedError ||
-        ATTEMPT_FAILURES.has(error as Error) ||
+        !job.canPostpone ||
         (WorkflowError.isInstance(error) && !error.retryable) ||
         // A failure that outlasts every outage is a bug, not an outage: it uses an attempt.
         retries >= MAX_OUTAGE_RETRIES
       ) {
         throw error;
       }
-      this.#outageRetries.set(jobId, retries + 1);
+      this.#outageRetries.set(job.id, retries + 1);
       // The store or the queue failed around the node (a database restart, a lost connection):
       // that is no fault of the node's, so the job waits a moment and runs again without using an
       // attempt, for as long as the outage lasts.
       this.#deps.events.emit('error', { error: toError(error), context: 'node job' });
-      await this.handBack(job, token, OUTAGE_RETRY_MS);
+      return { kind: 'postpone', delayMs: OUTAGE_RETRY_MS };
     }
   }
 
-  async #process(job: Job<NodeJobData>, token?: string): Promise<void> {
-    let step: NodeStep | undefined = {
+  async #process(job: NodeJob): Promise<NodeJobOutcome> {
+    const first: NodeStep = {
       data: job.data,
       attemptsMade: job.attemptsMade + (job.data.attemptOffset ?? 0),
-      jobId: String(job.id),
+      jobId: job.id,
       job,
-      token,
     };
-    for (let hops = 0; step !== undefined; hops++) {
-      if (step.job !== undefined) {
-        step = await this.#runStep(step, hops < MAX_INLINE_HOPS);
-        continue;
-      }
+    let end = await this.#runStep(first, true);
+    for (let hops = 1; end.kind === 'next'; hops++) {
       // An inline node that hits an unexpected error (a store or queue outage) gets a job of its
       // own instead of failing its parent's job, which would blame the wrong node.
-      const inline: NodeStep = step;
+      const inline = end.step;
       try {
-        step = await this.#runStep(inline, hops < MAX_INLINE_HOPS);
+        end = await this.#runStep(inline, hops < MAX_INLINE_HOPS);
       } catch (error) {
         this.#deps.events.emit('error', { error: toError(error), context: 'inline node' });
         const { graph } = await this.#deps.catalog.version(
@@ -176,23 +213,63 @@ export class NodePipeline {
           delay: 1_000,
           attemptsMade: inline.attemptsMade,
         });
-        step = undefined;
+        return DONE;
       }
+    }
+    return end;
+  }
+
+  /** Runs one node: gate → inputs → run → classify → commit. */
+  async #runStep(step: NodeStep, mayInline: boolean): Promise<StepEnd> {
+    const admitted = await this.#gate(step);
+    if (admitted === undefined) return DONE;
+    const inputs = await this.#inputs(step, admitted);
+    const { node, execution } = admitted;
+    const policy = resolveRetryPolicy(node, this.#deps.config.defaultRetryPolicy);
+    const number = step.attemptsMade + 1;
+    const started = Date.now();
+    const attempt: Attempt = {
+      number,
+      started,
+      policy,
+      continueOnFail: policy.continueOnFail || CompositeNodes.continueOnFail(node),
+      span: this.#deps.tracing?.startNode({
+        workflowId: execution.workflowId,
+        executionId: execution.executionId,
+        nodeId: node.id,
+        nodeType: node.type,
+        attempt: number,
+        carrier: step.data.trace,
+        startTime: started,
+      }),
+    };
+    try {
+      let ran: RunEnd | StepEnd;
+      try {
+        ran = await this.#run(step, admitted, inputs, attempt);
+      } catch (thrown) {
+        ran = await this.#classify(step, admitted, attempt, toError(thrown));
+      }
+      if (ran.kind === 'parked') return DONE;
+      if (ran.kind !== 'outcome') return ran;
+      return await this.#commit(step, admitted, inputs, attempt, ran.outcome, mayInline);
+    } catch (thrown) {
+      if (attempt.spanOutcome === undefined) {
+        attempt.spanOutcome = 'error';
+        attempt.spanError = toError(thrown);
+      }
+      throw thrown;
+    } finally {
+      attempt.span?.end(attempt.spanOutcome ?? 'error', attempt.spanError);
     }
   }
 
   /**
-   * Gives a job back to the queue without using an attempt, due again in `delayMs`: a node this
-   * process will not finish (it is shutting down). Always throws BullMQ's `DelayedError`, which
-   * tells the worker the job was moved.
+   * Gate: loads the node's execution and decides whether the node runs. A redelivered node (one
+   * with a result) re-ensures what it made ready, its DLQ item and its parent's report instead;
+   * a paused execution holds the node; an ended one runs nothing.
    */
-  async handBack(job: Job<NodeJobData>, token: string, delayMs: number): Promise<never> {
-    await job.moveToDelayed(Date.now() + delayMs, token);
-    throw new DelayedError();
-  }
-
-  /** Runs one node; returns the lone ready child to run next in the same job, if any. */
-  async #runStep(step: NodeStep, mayInline: boolean): Promise<NodeStep | undefined> {
+  async #gate(step: NodeStep): Promise<Admitted | undefined> {
     const { store, catalog } = this.#deps;
     const { executionId, workflowId, workflowVersion, nodeId } = step.data;
     const { graph } = await catalog.version(workflowId, workflowVersion);
@@ -220,7 +297,7 @@ export class NodePipeline {
         });
       }
       // A lost report to a parent (a crash right after the last commit) is sent again.
-      if (isTerminalStatus(execution.status)) await this.notifyParent(execution);
+      if (isTerminalStatus(execution.status)) await this.#outcomes.notifyParent(execution);
       return undefined;
     }
     // A child's report, or a delay's end, is taken while paused: that work already ran (like a
@@ -240,7 +317,12 @@ export class NodePipeline {
     ) {
       return undefined;
     }
+    return { graph, node, execution, context, parents, continuation };
+  }
 
+  /** Inputs: the parents' results, and the node's input (given by `enqueueNode`, or assembled). */
+  async #inputs(step: NodeStep, admitted: Admitted): Promise<StepInputs> {
+    const { graph, node, execution, parents } = admitted;
     const parentResults: Record<string, ExecutionResult> = {};
     for (const parent of parents) {
       const result = storedResult(execution.nodeResults, parent);
@@ -249,183 +331,173 @@ export class NodePipeline {
     const given = step.data.givenInput;
     const inputData =
       given === undefined
-        ? assembleNodeInput(graph, nodeId, { initialData: execution.initialData, parentResults })
+        ? assembleNodeInput(graph, node.id, { initialData: execution.initialData, parentResults })
         : 'ref' in given
-          ? await store.getPayload(given.ref)
+          ? await this.#deps.store.getPayload(given.ref)
           : given.data;
-    const policy = resolveRetryPolicy(node, this.#deps.config.defaultRetryPolicy);
-    const continueOnFail = policy.continueOnFail || CompositeNodes.continueOnFail(node);
-    const attempt = step.attemptsMade + 1;
-    const started = Date.now();
+    return { inputData, parentResults };
+  }
 
-    const span = this.#deps.tracing?.startNode({
-      workflowId,
-      executionId,
-      nodeId,
-      nodeType: node.type,
-      attempt,
-      carrier: step.data.trace,
-      startTime: started,
+  /**
+   * Run: a delay schedules its wait, a composite node starts (or continues) its children, any other
+   * node runs its executor. Throws what the attempt threw, for {@link NodePipeline.#classify}.
+   */
+  async #run(
+    step: NodeStep,
+    admitted: Admitted,
+    inputs: StepInputs,
+    attempt: Attempt,
+  ): Promise<RunEnd> {
+    const { graph, node, execution, context, continuation } = admitted;
+    if (node.type === 'delay' && !step.data.resumeAfterDelay) {
+      await this.#scheduleDelay(
+        graph,
+        context,
+        node.id,
+        resolveDelayDuration(node.config ?? {}, attempt.started),
+      );
+      attempt.spanOutcome = 'delayed';
+      return { kind: 'parked' };
+    }
+    let result: ExecutionResult | undefined;
+    if (node.type === 'sub-workflow' || node.type === 'map') {
+      const run = { context, node, execution, inputData: inputs.inputData, generation: step.jobId };
+      if (continuation === undefined) {
+        this.#emitStarted(step, node.type, attempt.number);
+        result = await this.#composite.start(run);
+      } else {
+        result = await this.#composite.resume(run, continuation);
+      }
+      if (result === undefined) {
+        attempt.spanOutcome = 'waiting';
+        return { kind: 'parked' }; // children still running; they report back
+      }
+    } else {
+      await this.#runner.admit(node.type, execution.executionId);
+      this.#emitStarted(step, node.type, attempt.number);
+      const runInputs = {
+        inputData: inputs.inputData,
+        parentResults: inputs.parentResults,
+        depth: execution.depth,
+        parentExecutionId: execution.parentExecutionId,
+      };
+      const span = attempt.span;
+      const call = () => this.#runner.run(node, step.data, runInputs, attempt.number);
+      result = await (span === undefined ? call() : span.run(call));
+    }
+    const resolution = resolveNodeEdges(graph, node.id, result, {
+      continueOnFail: attempt.continueOnFail,
     });
-    let spanOutcome: NodeSpanOutcome | undefined;
-    let spanError: Error | undefined;
-    try {
-      let outcome: Outcome;
-      try {
-        if (node.type === 'delay' && !step.data.resumeAfterDelay) {
-          await this.#scheduleDelay(
-            graph,
-            context,
-            nodeId,
-            resolveDelayDuration(node.config ?? {}, started),
-          );
-          spanOutcome = 'delayed';
-          return undefined;
-        }
-        let result: ExecutionResult | undefined;
-        if (node.type === 'sub-workflow' || node.type === 'map') {
-          const run = { context, node, execution, inputData, generation: step.jobId };
-          if (continuation === undefined) {
-            this.#emitStarted(step, node.type, attempt);
-            result = await this.#composite.start(run);
-          } else {
-            result = await this.#composite.resume(run, continuation);
-          }
-          if (result === undefined) {
-            spanOutcome = 'waiting';
-            return undefined; // children still running; they report back
-          }
-        } else {
-          await this.#runner.admit(node.type, executionId);
-          this.#emitStarted(step, node.type, attempt);
-          const inputs = {
-            inputData,
-            parentResults,
-            depth: execution.depth,
-            parentExecutionId: execution.parentExecutionId,
-          };
-          result = await (span === undefined
-            ? this.#runner.run(node, step.data, inputs, attempt)
-            : span.run(() => this.#runner.run(node, step.data, inputs, attempt)));
-        }
-        outcome = {
-          result,
-          resolution: resolveNodeEdges(graph, nodeId, result, { continueOnFail }),
-        };
-      } catch (thrown) {
-        const error = toError(thrown);
-        // Cancelled while it ran: the execution is over, there is no result to record or retry;
-        // the attempt's span says it was cancelled (an executor that ignored its signal was abandoned).
-        if (WorkflowError.isInstance(error) && error.code === 'EXECUTION_CANCELLED') {
-          this.#recordSpan(context, nodeId, attempt, started, error);
-          spanOutcome = 'cancelled';
-          spanError = error;
-          return undefined;
-        }
-        // The engine is shutting down and the node did not finish in time: it goes back to the
-        // queue without using an attempt, for another worker (or this one's successor) to run.
-        if (isShutdownError(error)) {
-          this.#recordSpan(context, nodeId, attempt, started, error);
-          spanOutcome = 'handed-back';
-          if (step.job === undefined || step.token === undefined) {
-            await this.#requeue(graph, context, nodeId, {
-              delay: 1,
-              attemptsMade: step.attemptsMade,
-            });
-            return undefined;
-          }
-          await this.handBack(step.job, step.token, 0);
-        }
-        // Turned away (an open breaker, a rate limit): wait and try again without using an attempt.
-        if (
-          WorkflowError.isInstance(error) &&
-          (error.code === 'CIRCUIT_BREAKER_OPEN' || error.code === 'RATE_LIMITED')
-        ) {
-          const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
-          const delay = typeof retryAfterMs === 'number' ? retryAfterMs : 1_000;
-          spanOutcome = 'deferred';
-          if (step.job === undefined || step.token === undefined) {
-            await this.#requeue(graph, context, nodeId, { delay, attemptsMade: step.attemptsMade });
-            return undefined;
-          }
-          await step.job.moveToDelayed(Date.now() + delay, step.token);
-          throw new DelayedError();
-        }
-        this.#recordSpan(context, nodeId, attempt, started, error);
-        if (!shouldMoveToDLQ(error, attempt, policy.maxAttempts)) {
-          spanOutcome = 'retrying';
-          spanError = error;
-          this.#deps.events.emit('node:retrying', {
-            executionId,
-            workflowId,
-            nodeId,
-            nodeType: node.type,
-            attempt,
-            error: error.message,
-          });
-          if (step.job !== undefined) {
-            ATTEMPT_FAILURES.add(error);
-            throw error; // BullMQ retries the job with its backoff
-          }
-          // Run inline: the retries go to a job of the node's own.
-          await this.#requeue(graph, context, nodeId, {
-            delay: computeBackoffDelay(policy.backoff, attempt),
-            attemptsMade: attempt,
-          });
-          return undefined;
-        }
+    return { kind: 'outcome', outcome: { result, resolution } };
+  }
+
+  /**
+   * Classify: acts on core's verdict for a failed attempt. Cancelled: nothing to record. Postponed
+   * (shutdown, a breaker or a limit): the job goes back without using an attempt. Retry: the job's
+   * attempt fails (the queue retries with backoff), or a node run inline gets a job of its own.
+   * Final: a failed outcome to commit.
+   */
+  async #classify(
+    step: NodeStep,
+    admitted: Admitted,
+    attempt: Attempt,
+    error: Error,
+  ): Promise<RunEnd | StepEnd> {
+    const { graph, node, context } = admitted;
+    const verdict = classifyNodeFailure(error, {
+      attempt: attempt.number,
+      maxAttempts: attempt.policy.maxAttempts,
+      backoff: attempt.policy.backoff,
+    });
+    switch (verdict.kind) {
+      case 'cancelled':
+        // The execution is over; the attempt's span says it was cancelled (an executor that
+        // ignored its signal was abandoned).
+        this.#recordSpan(context, node.id, attempt, error);
+        attempt.spanOutcome = 'cancelled';
+        attempt.spanError = error;
+        return DONE;
+      case 'postpone':
+        // Shutdown: for another worker (or this one's successor) to run. Turned away: wait.
+        if (verdict.reason === 'shutdown') this.#recordSpan(context, node.id, attempt, error);
+        attempt.spanOutcome = verdict.reason === 'shutdown' ? 'handed-back' : 'deferred';
+        if (step.job?.canPostpone) return { kind: 'postpone', delayMs: verdict.delayMs };
+        await this.#requeue(graph, context, node.id, {
+          delay: verdict.delayMs,
+          attemptsMade: step.attemptsMade,
+        });
+        return DONE;
+      case 'retry':
+        this.#recordSpan(context, node.id, attempt, error);
+        attempt.spanOutcome = 'retrying';
+        attempt.spanError = error;
+        this.#deps.events.emit('node:retrying', {
+          executionId: context.executionId,
+          workflowId: context.workflowId,
+          nodeId: node.id,
+          nodeType: node.type,
+          attempt: attempt.number,
+          error: error.message,
+        });
+        if (step.job !== undefined) return { kind: 'retry', error }; // the queue's backoff
+        // Run inline: the retries go to a job of the node's own.
+        await this.#requeue(graph, context, node.id, {
+          delay: verdict.delayMs,
+          attemptsMade: attempt.number,
+        });
+        return DONE;
+      case 'final': {
+        this.#recordSpan(context, node.id, attempt, error);
         const result: ExecutionResult = {
           success: false,
           error: error.message,
           metadata: {
-            attempts: attempt,
+            attempts: attempt.number,
             ...(WorkflowError.isInstance(error) ? { code: error.code } : {}),
-            ...(continueOnFail ? {} : { [HARD_FAILURE]: true }),
+            ...(attempt.continueOnFail ? {} : { [HARD_FAILURE]: true }),
           },
         };
-        outcome = {
-          result,
-          resolution: resolveNodeEdges(graph, nodeId, result, { continueOnFail }),
-          error,
-        };
+        const resolution = resolveNodeEdges(graph, node.id, result, {
+          continueOnFail: attempt.continueOnFail,
+        });
+        return { kind: 'outcome', outcome: { result, resolution, error } };
       }
-      if (!outcome.error) this.#recordSpan(context, nodeId, attempt, started);
-      const next = await this.#outcomes.finish(graph, context, nodeId, outcome, {
-        jobId: step.jobId,
-        attempt,
-        inputData,
-        durationMs: Date.now() - started,
-        mayInline,
-      });
-      spanOutcome = outcome.error ? 'failed' : 'success';
-      spanError = outcome.error;
-      return next === undefined ? undefined : this.#inlineStep(context, next);
-    } catch (thrown) {
-      if (spanOutcome === undefined) {
-        spanOutcome = 'error';
-        spanError = toError(thrown);
-      }
-      throw thrown;
-    } finally {
-      span?.end(spanOutcome ?? 'error', spanError);
     }
+  }
+
+  /** Commits the outcome; a lone ready child is the next step, run inline. */
+  async #commit(
+    step: NodeStep,
+    admitted: Admitted,
+    inputs: StepInputs,
+    attempt: Attempt,
+    outcome: Outcome,
+    mayInline: boolean,
+  ): Promise<StepEnd> {
+    const { graph, node, context } = admitted;
+    if (!outcome.error) this.#recordSpan(context, node.id, attempt);
+    const next = await this.#outcomes.finish(graph, context, node.id, outcome, {
+      jobId: step.jobId,
+      attempt: attempt.number,
+      inputData: inputs.inputData,
+      durationMs: Date.now() - attempt.started,
+      mayInline,
+    });
+    attempt.spanOutcome = outcome.error ? 'failed' : 'success';
+    attempt.spanError = outcome.error;
+    return next === undefined ? DONE : { kind: 'next', step: this.#inlineStep(context, next) };
   }
 
   /** `node:started`, with the queue wait of a job's first attempt. */
   #emitStarted(step: NodeStep, nodeType: string, attempt: number): void {
     const { executionId, workflowId, nodeId } = step.data;
-    const job = step.job;
-    const waitMs =
-      job !== undefined && job.attemptsMade === 0 && job.processedOn !== undefined
-        ? Math.max(0, job.processedOn - job.timestamp - (job.opts.delay ?? 0))
-        : undefined;
     this.#deps.events.emit('node:started', {
       executionId,
       workflowId,
       nodeId,
       nodeType,
       attempt,
-      waitMs,
+      waitMs: step.job?.queueWaitMs,
     });
   }
 
@@ -459,7 +531,7 @@ export class NodePipeline {
     await this.#deps.queues.addNodeJobs([
       buildNodeJob(graph, context, nodeId, {
         defaultRetryPolicy: this.#deps.config.defaultRetryPolicy,
-        tag: inlineRetryTag(options.attemptsMade),
+        tag: nodeJobTags.inlineRetry(options.attemptsMade),
         delay: Math.max(1, options.delay),
         attemptOffset: options.attemptsMade,
       }),
@@ -467,10 +539,10 @@ export class NodePipeline {
   }
 
   /**
-   * Records a node's final failure when its job failed outside the pipeline (a stalled job past its
-   * limit, a store outage through every attempt).
+   * Records a node's final failure when the queue gave up on its job outside the pipeline (a
+   * stalled job past its limit, a store outage through every attempt).
    */
-  async failFromQueue(job: Job<NodeJobData>, error: Error): Promise<void> {
+  async failFromQueue(job: NodeJob, error: Error): Promise<void> {
     const { workflowId, workflowVersion, nodeId } = job.data;
     const { graph } = await this.#deps.catalog.version(workflowId, workflowVersion);
     const context = this.#contextOf(job.data);
@@ -487,7 +559,7 @@ export class NodePipeline {
       nodeId,
       { result, resolution: { kind: 'failed' }, error },
       {
-        jobId: String(job.id),
+        jobId: job.id,
         attempt: attempts,
         inputData: undefined,
         durationMs: 0,
@@ -504,105 +576,25 @@ export class NodePipeline {
   ): Promise<void> {
     const job = buildNodeJob(graph, context, nodeId, {
       defaultRetryPolicy: this.#deps.config.defaultRetryPolicy,
-      tag: 'wait',
+      tag: nodeJobTags.delayWait,
       delay,
       resumeAfterDelay: true,
     });
     await this.#deps.queues.addNodeJobs([job]);
   }
 
-  /** Circuit-breaker state of this process. */
-  get breakers(): CircuitBreakers {
-    return this.#runner.breakers;
-  }
-
-  /** Aborts the signal of every executor of the execution running in this process. */
-  abortExecution(executionId: string): void {
-    this.#runner.abortExecution(executionId);
-  }
-
-  /** Terminates the worker threads of executors, if any. */
-  close(): Promise<void> {
-    return this.#runner.close();
-  }
-
-  /** Aborts every executor running in this process (a shutdown whose drain time is up). */
-  abortAll(reason: Error): void {
-    this.#runner.abortAll(reason);
-  }
-
-  /** Enqueues the given nodes of an execution (entry nodes at start, held nodes at resume). */
-  enqueueNodes(
-    graph: CompiledWorkflow,
-    context: ExecutionJobContext,
-    nodeIds: readonly string[],
-    tag?: string,
-  ): Promise<void> {
-    return this.#outcomes.enqueueNodes(graph, context, nodeIds, tag);
-  }
-
-  /** Enqueues one node to run with the given input instead of its parents' data (`enqueueNode`). */
-  async enqueueNodeWithInput(
-    graph: CompiledWorkflow,
-    context: ExecutionJobContext,
-    nodeId: string,
-    inputData: unknown,
-  ): Promise<void> {
-    const job = buildNodeJob(graph, context, nodeId, {
-      defaultRetryPolicy: this.#deps.config.defaultRetryPolicy,
-    });
-    const claim = await checkInPayload({
-      store: this.#deps.store,
-      executionId: context.executionId,
-      value: inputData,
-      threshold: this.#deps.config.payloadThreshold,
-    });
-    job.data.givenInput = 'reference' in claim ? { ref: claim.reference } : { data: claim.value };
-    await this.#deps.queues.addNodeJobs([job]);
-  }
-
-  /** Continues an execution from its stored results (a DLQ retry, a replay). */
-  continueFrom(
-    graph: CompiledWorkflow,
-    context: ExecutionJobContext,
-    nodeResults: Readonly<Record<string, ExecutionResult>>,
-    tag: string,
-  ): Promise<void> {
-    return this.#outcomes.continueFrom(graph, context, nodeResults, tag);
-  }
-
-  /** Stores a result copied from another execution (a replay's reused results). */
-  copyResult(
-    graph: CompiledWorkflow,
-    executionId: string,
-    nodeId: string,
-    result: ExecutionResult,
-  ): Promise<void> {
-    return this.#outcomes.copyResult(graph, executionId, nodeId, result);
-  }
-
-  /** Tells a child execution's parent that it ended. */
-  notifyParent(child: Pick<ExecutionState, 'executionId' | 'metadata'>): Promise<void> {
-    return this.#outcomes.notifyParent(child);
-  }
-  #recordSpan(
-    context: ExecutionJobContext,
-    nodeId: string,
-    attempt: number,
-    started: number,
-    error?: Error,
-  ): void {
+  #recordSpan(context: ExecutionJobContext, nodeId: string, attempt: Attempt, error?: Error): void {
     if (!this.#deps.config.traces) return;
     this.#deps.store
       .addSpan({
-        spanId: `${context.executionId}:${nodeId}:${attempt}`,
+        spanId: `${context.executionId}:${nodeId}:${attempt.number}`,
         executionId: context.executionId,
         nodeId,
         name: `node ${nodeId}`,
         status: error ? 'error' : 'ok',
-        startTime: new Date(started),
+        startTime: new Date(attempt.started),
         endTime: new Date(),
-        attributes: { attempt, ...(error ? { error: error.message } : {}) },
+        attributes: { attempt: attempt.number, ...(error ? { error: error.message } : {}) },
       })
       .catch((failure: unknown) =>
         this.#deps.events.emit('error', { error: toError(failure), context: 'span' }),

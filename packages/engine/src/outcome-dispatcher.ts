@@ -14,7 +14,7 @@ import {
   WorkflowError,
 } from '@spane/core';
 import type { EdgeCommit, NodeOutcomeCommitResult } from '@spane/core/store';
-import type { WorkflowQueues } from '@spane/queue';
+import { type EngineQueue, nodeJobTags } from '@spane/queue';
 import type { ResolvedEngineConfig } from './engine-config.ts';
 import type { EngineEvents } from './engine-events.ts';
 import { buildNodeJob, type ExecutionJobContext } from './node-jobs.ts';
@@ -27,7 +27,7 @@ export interface OutcomeDispatcherDeps {
   store: ExecutionStore;
   registry: NodeRegistry;
   catalog: WorkflowCatalog;
-  queues: WorkflowQueues;
+  queues: EngineQueue;
   events: EngineEvents;
   config: ResolvedEngineConfig;
 }
@@ -65,6 +65,26 @@ export class OutcomeDispatcher {
     await this.#deps.queues.addNodeJobs(
       nodeIds.map((id) => buildNodeJob(graph, context, id, { defaultRetryPolicy, tag })),
     );
+  }
+
+  /** Enqueues one node to run with the given input instead of its parents' data (`enqueueNode`). */
+  async enqueueNodeWithInput(
+    graph: CompiledWorkflow,
+    context: ExecutionJobContext,
+    nodeId: string,
+    inputData: unknown,
+  ): Promise<void> {
+    const job = buildNodeJob(graph, context, nodeId, {
+      defaultRetryPolicy: this.#deps.config.defaultRetryPolicy,
+    });
+    const claim = await checkInPayload({
+      store: this.#deps.store,
+      executionId: context.executionId,
+      value: inputData,
+      threshold: this.#deps.config.payloadThreshold,
+    });
+    job.data.givenInput = 'reference' in claim ? { ref: claim.reference } : { data: claim.value };
+    await this.#deps.queues.addNodeJobs([job]);
   }
 
   /**
@@ -136,7 +156,7 @@ export class OutcomeDispatcher {
         link.nodeId,
         {
           defaultRetryPolicy: this.#deps.config.defaultRetryPolicy,
-          tag: `done.${child.executionId}`,
+          tag: nodeJobTags.childDone(child.executionId),
           childExecutionId: child.executionId,
         },
       ),

@@ -13,10 +13,10 @@ import {
   isTerminalStatus,
   toError,
 } from '@spane/core';
-import type { WorkflowQueues } from '@spane/queue';
+import { nodeJobTags, type WorkflowQueues } from '@spane/queue';
 import type { EngineEvents } from './engine-events.ts';
 import type { ExecutionJobContext } from './node-jobs.ts';
-import type { NodePipeline } from './node-pipeline.ts';
+import type { OutcomeDispatcher } from './outcome-dispatcher.ts';
 import { hasChild, hasLiveChild, listQuietExecutions, readLiveWork } from './quiet-executions.ts';
 import type { WorkflowCatalog } from './workflow-catalog.ts';
 
@@ -33,7 +33,7 @@ export interface RecoverySweepDeps {
   store: ExecutionStore;
   queues: WorkflowQueues;
   catalog: WorkflowCatalog;
-  pipeline: NodePipeline;
+  outcomes: OutcomeDispatcher;
   events: EngineEvents;
   /** How long an execution must have been unchanged before it can count as orphaned, in ms. */
   quietMs: number;
@@ -92,7 +92,7 @@ export class RecoverySweep {
     executionId: string,
     listedVersion: number,
   ): Promise<RecoveredExecution | undefined> {
-    const { store, catalog, pipeline, events } = this.#deps;
+    const { store, catalog, outcomes, events } = this.#deps;
     if (await hasLiveChild(store, executionId)) return undefined;
     let execution = await store.getExecution(executionId);
     if (!execution || execution.version !== listedVersion || isTerminalStatus(execution.status))
@@ -123,11 +123,11 @@ export class RecoverySweep {
       return type === 'sub-workflow' || type === 'map';
     });
     if (composite && (await hasChild(store, executionId))) return undefined;
-    await pipeline.continueFrom(
+    await outcomes.continueFrom(
       graph,
       context,
       execution.nodeResults,
-      `recover${execution.version}`,
+      nodeJobTags.recovery(execution.version),
     );
     events.emit('execution:recovered', { executionId, workflowId: execution.workflowId, nodeIds });
     return { executionId, workflowId: execution.workflowId, nodeIds };

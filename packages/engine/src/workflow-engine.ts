@@ -28,16 +28,20 @@ import {
   createRateLimiter,
   createSignalChannel,
   type DeadLetterJobData,
+  type EngineWorker,
   isClusterQueueConnection,
   type JobStatus,
+  keyedJobId,
+  type NodeJob,
+  type NodeJobOutcome,
   nodeJobId,
+  nodeJobTags,
   type QueueConnection,
   type QueueStats,
   type RateLimiterBackend,
   type SignalChannel,
   WorkflowQueues,
 } from '@spane/queue';
-import type { Worker } from 'bullmq';
 import {
   type EngineConfig,
   type ResolvedEngineConfig,
@@ -56,10 +60,11 @@ import {
   type BulkWorkflowItem,
   type EnqueueWorkflowOptions,
   ExecutionStarter,
-  queueJobId,
 } from './execution-starter.ts';
+import { ExecutorRunner } from './executor-runner.ts';
 import { attachLifecycleLog } from './lifecycle-log.ts';
 import { NodePipeline } from './node-pipeline.ts';
+import { OutcomeDispatcher } from './outcome-dispatcher.ts';
 import { RecoveryLoop } from './recovery-loop.ts';
 import { type RecoveredExecution, RecoverySweep } from './recovery-sweep.ts';
 import type { CircuitBreakerStats } from './resilience/circuit-breakers.ts';
@@ -128,6 +133,8 @@ export class WorkflowEngine {
   readonly #queues: WorkflowQueues;
   readonly #catalog: WorkflowCatalog;
   readonly #pipeline: NodePipeline;
+  readonly #runner: ExecutorRunner;
+  readonly #outcomes: OutcomeDispatcher;
   readonly #starter: ExecutionStarter;
   readonly #control: ExecutionControl;
   readonly #replayer: ExecutionReplayer;
@@ -138,7 +145,7 @@ export class WorkflowEngine {
   readonly #recoveryLoop: RecoveryLoop;
   readonly #events = new EngineEvents();
   readonly #stream: EngineEventStream;
-  readonly #workers: Worker[] = [];
+  readonly #workers: EngineWorker[] = [];
   readonly #connection: QueueConnection;
   readonly #unsubscribeStore: (() => void) | undefined;
   readonly #timingChosen: { lockDuration: boolean; stalledInterval: boolean };
@@ -193,7 +200,10 @@ export class WorkflowEngine {
       events: this.#events,
       config: this.#config,
     };
-    this.#pipeline = new NodePipeline({
+    // Built in dependency order, each handed what it uses: the dispatcher commits outcomes and
+    // enqueues; the runner runs executors; control reaches both; the pipeline uses all three.
+    this.#outcomes = new OutcomeDispatcher(deps);
+    this.#runner = new ExecutorRunner({
       ...deps,
       rateLimiter: () => {
         this.#rateLimiter ??= createRateLimiter(this.#connection, {
@@ -202,22 +212,32 @@ export class WorkflowEngine {
         });
         return this.#rateLimiter;
       },
-      cancelChild: (executionId) => this.#control.cancel(executionId, { notifyParent: false }),
-      pauseChild: (executionId) => this.#control.pause(executionId),
+    });
+    this.#control = new ExecutionControl({
+      ...deps,
+      outcomes: this.#outcomes,
+      runner: this.#runner,
+      broadcastCancel: (executionId) => this.#channel().publish(CANCEL_TOPIC, { executionId }),
+    });
+    this.#pipeline = new NodePipeline({
+      ...deps,
+      runner: this.#runner,
+      outcomes: this.#outcomes,
+      children: this.#control,
       tracing: options.tracing,
     });
     this.#starter = new ExecutionStarter({
       ...deps,
-      pipeline: this.#pipeline,
+      outcomes: this.#outcomes,
       tracing: options.tracing,
     });
-    this.#replayer = new ExecutionReplayer({ ...deps, pipeline: this.#pipeline });
+    this.#replayer = new ExecutionReplayer({ ...deps, outcomes: this.#outcomes });
     this.#schedules = new WorkflowSchedules(deps);
     this.#webhooks = new WebhookTriggers({ starter: this.#starter });
     this.#stuck = new StuckDetector({ ...deps, nodeGraceMs: this.#config.stuckNodeGraceMs });
     this.#sweep = new RecoverySweep({
       ...deps,
-      pipeline: this.#pipeline,
+      outcomes: this.#outcomes,
       quietMs: this.#config.recoveryQuietMs,
     });
     this.#recoveryLoop = new RecoveryLoop({
@@ -225,11 +245,6 @@ export class WorkflowEngine {
       sweep: () => this.#sweep.run(),
       findStuck: () => this.#stuck.find(),
       onError: (error) => this.#events.emit('error', { error, context: 'recovery sweep' }),
-    });
-    this.#control = new ExecutionControl({
-      ...deps,
-      pipeline: this.#pipeline,
-      broadcastCancel: (executionId) => this.#channel().publish(CANCEL_TOPIC, { executionId }),
     });
   }
 
@@ -497,11 +512,11 @@ export class WorkflowEngine {
     }
     const context = { executionId, workflowId, workflowVersion: execution.workflowVersion };
     if (inputData === undefined) {
-      await this.#pipeline.enqueueNodes(graph, context, [nodeId]);
+      await this.#outcomes.enqueueNodes(graph, context, [nodeId]);
     } else {
       const bad = findUnsupportedInput(inputData);
       if (bad) throw new UnsupportedInputError('node input', bad, { workflowId, executionId });
-      await this.#pipeline.enqueueNodeWithInput(graph, context, nodeId, inputData);
+      await this.#outcomes.enqueueNodeWithInput(graph, context, nodeId, inputData);
     }
     return nodeJobId(executionId, nodeId);
   }
@@ -521,44 +536,31 @@ export class WorkflowEngine {
     // A cancel anywhere aborts this process's executors of that execution.
     await this.#channel().subscribe<{ executionId?: unknown }>(CANCEL_TOPIC, (message) => {
       if (typeof message?.executionId === 'string')
-        this.#pipeline.abortExecution(message.executionId);
+        this.#runner.abortExecution(message.executionId);
     });
-    const nodeWorker = await this.#queues.createWorker(
-      'node',
-      (job, token) => this.#runNodeJob(job as never, token),
-      {
-        concurrency: concurrency ?? config.workerConcurrency,
-        limiter: config.useNativeRateLimiting ? config.rateLimiter : undefined,
-        ...this.#workerTiming('node'),
-        maxStalledCount: config.maxStalledCount,
+    const nodeWorker = await this.#queues.startNodeWorker({
+      process: (job) => this.#runNodeJob(job),
+      // The queue gave up on the job (out of attempts, or failed for good by the queue itself).
+      onFinalFailure: (job, error) => {
+        this.#pipeline
+          .failFromQueue(job, error)
+          .catch((failure: unknown) =>
+            this.#events.emit('error', { error: toError(failure), context: 'node job failed' }),
+          );
       },
-    );
-    nodeWorker.on('failed', (job, error) => {
-      // Final failures only: out of attempts, or failed for good by BullMQ itself (a job that
-      // stalled too often fails with an UnrecoverableError after one attempt).
-      const final =
-        job !== undefined &&
-        (job.attemptsMade >= (job.opts.attempts ?? 1) ||
-          error?.name === 'UnrecoverableError' ||
-          (job.finishedOn ?? 0) > 0);
-      if (!job || !final) return;
-      this.#pipeline
-        .failFromQueue(job as never, error)
-        .catch((failure: unknown) =>
-          this.#events.emit('error', { error: toError(failure), context: 'node job failed' }),
-        );
+      concurrency: concurrency ?? config.workerConcurrency,
+      limiter: config.useNativeRateLimiting ? config.rateLimiter : undefined,
+      ...this.#workerTiming('node'),
+      maxStalledCount: config.maxStalledCount,
     });
-    const workflowWorker = await this.#queues.createWorker(
-      'workflow',
-      (job) => this.#starter.process(job as never),
-      {
-        concurrency: 10,
-        ...this.#workerTiming('workflow'),
-        maxStalledCount: config.maxStalledCount,
-      },
-    );
-    workflowWorker.on('failed', (_job, error) => this.#starter.reportFailure(error));
-    this.#workers.push(nodeWorker as Worker, workflowWorker as Worker);
+    const workflowWorker = await this.#queues.startWorkflowWorker({
+      process: (job) => this.#starter.process(job),
+      onFailure: (error) => this.#starter.reportFailure(error),
+      concurrency: 10,
+      ...this.#workerTiming('workflow'),
+      maxStalledCount: config.maxStalledCount,
+    });
+    this.#workers.push(nodeWorker, workflowWorker);
     if (!this.#closed) this.#recoveryLoop.start();
   }
 
@@ -623,15 +625,15 @@ export class WorkflowEngine {
   }
 
   /** Runs a node job, counted among the active nodes a shutdown waits for. */
-  async #runNodeJob(job: Parameters<NodePipeline['process']>[0], token?: string): Promise<void> {
+  async #runNodeJob(job: NodeJob): Promise<NodeJobOutcome> {
     this.#activeNodes++;
     try {
       // A job taken while draining (a worker may fetch one more as it finishes the last) goes
       // straight back, due a moment later so that a live worker elsewhere takes it.
-      if (this.#shutdownState !== 'running' && token !== undefined) {
-        await this.#pipeline.handBack(job, token, HAND_BACK_DELAY_MS);
+      if (this.#shutdownState !== 'running' && job.canPostpone) {
+        return { kind: 'postpone', delayMs: HAND_BACK_DELAY_MS };
       }
-      await this.#pipeline.process(job, token);
+      return await this.#pipeline.process(job);
     } finally {
       this.#activeNodes--;
       if (this.#activeNodes === 0) for (const wake of this.#idleWaiters) wake();
@@ -763,12 +765,12 @@ export class WorkflowEngine {
 
   /** Circuit-breaker state of this process, per node type (and per node override). */
   getCircuitBreakerStats(): Record<string, CircuitBreakerStats> {
-    return this.#pipeline.breakers.getStats() as Record<string, CircuitBreakerStats>;
+    return this.#runner.breakers.getStats() as Record<string, CircuitBreakerStats>;
   }
 
   /** Closes a node type's circuit breaker (all of them without a type) in this process. */
   resetCircuitBreaker(type?: string): void {
-    this.#pipeline.breakers.reset(type);
+    this.#runner.breakers.reset(type);
   }
 
   /** Dead-letter items, oldest first. A large input kept in the store is read back into `inputData`. */
@@ -800,11 +802,11 @@ export class WorkflowEngine {
     const execution = await this.#store.getExecution(executionId);
     if (!execution) return false;
     const { graph } = await this.#catalog.version(workflowId, workflowVersion);
-    await this.#pipeline.continueFrom(
+    await this.#outcomes.continueFrom(
       graph,
       { executionId, workflowId, workflowVersion },
       execution.nodeResults,
-      `retry${Date.now()}`,
+      nodeJobTags.deadLetterRetry(Date.now()),
     );
     // Last: until the node is back in the queue, the item stays to be retried again.
     await this.#queues.removeDeadLetter(dlqJobId);
@@ -834,7 +836,7 @@ export class WorkflowEngine {
   /** Where a job stands: a node job id, or the `jobId` key given to `enqueueWorkflow`. */
   async getJobStatus(jobId: string): Promise<JobStatus> {
     const direct = await this.#queues.getJobStatus(jobId);
-    return direct.exists ? direct : this.#queues.getJobStatus(queueJobId(jobId));
+    return direct.exists ? direct : this.#queues.getJobStatus(keyedJobId(jobId));
   }
 
   /** The engine's configuration, defaults filled in. */
@@ -894,9 +896,7 @@ export class WorkflowEngine {
     let abandonedNodes = 0;
     if (!(await this.#whenIdle(deadline))) {
       abandonedNodes = this.#activeNodes;
-      this.#pipeline.abortAll(
-        new EngineShutdownError('The engine shut down before the node ended'),
-      );
+      this.#runner.abortAll(new EngineShutdownError('The engine shut down before the node ended'));
       await this.#whenIdle(Date.now() + this.#config.abortGraceMs + ABANDON_SLACK_MS);
     }
     const closeBy = Date.now() + CLOSE_TIMEOUT_MS;
@@ -904,7 +904,7 @@ export class WorkflowEngine {
     await settleBy(this.#queues.close({ force: this.#activeNodes > 0 }), closeBy).catch(
       report('closing queues'),
     );
-    await settleBy(this.#pipeline.close(), closeBy).catch(report('closing worker threads'));
+    await settleBy(this.#runner.close(), closeBy).catch(report('closing worker threads'));
     await settleBy(this.#stream.close(), closeBy).catch(report('closing event stream'));
     await settleBy(this.#signals?.close(), closeBy).catch(report('closing signal channel'));
     await settleBy(this.#rateLimiter?.close(), closeBy).catch(report('closing rate limiter'));

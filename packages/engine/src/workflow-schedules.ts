@@ -12,10 +12,11 @@ import {
 } from '@spane/core';
 import {
   checkCronPattern,
-  type Job,
   type JobSchedulerInfo,
   type ScheduledTick,
   type SchedulerRepeat,
+  scheduledRunKey,
+  type WorkflowJob,
   type WorkflowJobData,
   type WorkflowQueues,
 } from '@spane/queue';
@@ -173,7 +174,7 @@ export class WorkflowSchedules {
  * due, so a run delivered twice (a worker that died mid-job) still makes one execution.
  */
 export async function startScheduledRun(
-  job: Job<WorkflowJobData>,
+  job: WorkflowJob,
   tick: ScheduledTick,
   deps: { store: ExecutionStore; starter: ExecutionStarter },
 ): Promise<string> {
@@ -200,7 +201,7 @@ export async function startScheduledRun(
         scheduledFor: new Date(tick.scheduledFor).toISOString(),
       },
     },
-    { startNowWithKey: `schedule.${tick.schedulerId}.${tick.scheduledFor}` },
+    { startNowWithKey: scheduledRunKey(tick.schedulerId, tick.scheduledFor) },
   );
 }
 
