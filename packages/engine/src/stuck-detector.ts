@@ -50,17 +50,35 @@ export class StuckDetector {
   /** Stuck executions already reported, with the mark of their episode. */
   readonly #episodes = new Map<string, string>();
   #running: Promise<StuckExecution[]> | undefined;
+  /** The check queued behind the running one, shared by every caller that came meanwhile. */
+  #next: Promise<StuckExecution[]> | undefined;
 
   constructor(deps: StuckDetectorDeps) {
     this.#deps = deps;
   }
 
-  /** The executions stuck now (one check at a time: concurrent callers share it). */
+  /**
+   * The executions stuck now. One check at a time: a caller that comes while a check runs gets the
+   * next one (shared with the others who came meanwhile), never the running one, which may have
+   * read the executions before a change the caller has already seen.
+   */
   find(): Promise<StuckExecution[]> {
-    this.#running ??= this.#find().finally(() => {
-      this.#running = undefined;
+    if (this.#running === undefined) return this.#start();
+    this.#next ??= this.#running
+      .catch(() => undefined)
+      .then(() => {
+        this.#next = undefined;
+        return this.#start();
+      });
+    return this.#next;
+  }
+
+  #start(): Promise<StuckExecution[]> {
+    const run: Promise<StuckExecution[]> = this.#find().finally(() => {
+      if (this.#running === run) this.#running = undefined;
     });
-    return this.#running;
+    this.#running = run;
+    return run;
   }
 
   async #find(): Promise<StuckExecution[]> {
